@@ -1,0 +1,134 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+/// The Python exception that CPython or NumPy raises for the same mistake.
+///
+/// ndview reports errors as Rust values, but where the behaviour is matched against CPython or
+/// NumPy the error also records which Python exception the reference raises, so differential
+/// tests can check the class as well as the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PyErr {
+    /// `struct.error` (bad format strings, pack range errors).
+    StructError,
+    /// `TypeError`.
+    TypeError,
+    /// `ValueError`.
+    ValueError,
+    /// `IndexError`.
+    IndexError,
+    /// `OverflowError`.
+    OverflowError,
+    /// `NotImplementedError`.
+    NotImplementedError,
+    /// `BufferError`.
+    BufferError,
+}
+
+impl fmt::Display for PyErr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PyErr::StructError => "struct.error",
+            PyErr::TypeError => "TypeError",
+            PyErr::ValueError => "ValueError",
+            PyErr::IndexError => "IndexError",
+            PyErr::OverflowError => "OverflowError",
+            PyErr::NotImplementedError => "NotImplementedError",
+            PyErr::BufferError => "BufferError",
+        })
+    }
+}
+
+/// Everything that can go wrong in ndview.
+///
+/// Every message says what was wrong, where, and what would have been accepted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A format string could not be parsed.
+    #[error("bad format {format:?} at position {position}: {reason}")]
+    Format {
+        /// The format string as given.
+        format: String,
+        /// Character position (0-based) of the offending character.
+        position: usize,
+        /// What was wrong there and what would be accepted.
+        reason: String,
+    },
+    /// A value could not be packed into a format (what `struct.pack` refuses).
+    #[error("cannot pack: {reason}")]
+    Pack {
+        /// What was wrong and what the format accepts.
+        reason: String,
+        /// The exception CPython's `struct.pack` raises.
+        python: PyErr,
+    },
+    /// Bytes could not be unpacked (wrong length, undecodable format).
+    #[error("cannot unpack: {0}")]
+    Unpack(String),
+    /// A view's geometry does not fit its buffer, or overflows.
+    #[error("invalid view geometry: {0}")]
+    Geometry(String),
+    /// An index or slice was out of range or malformed.
+    #[error("{reason}")]
+    Index {
+        /// What was wrong and what would be accepted.
+        reason: String,
+        /// The exception NumPy raises for the same index.
+        python: PyErr,
+    },
+    /// `memoryview.cast` (or `view_as`) refuses the cast.
+    #[error("cannot cast: {reason}")]
+    Cast {
+        /// What was wrong and what would be accepted.
+        reason: String,
+        /// The exception CPython (or NumPy for `view_as`) raises.
+        python: PyErr,
+    },
+    /// A shape operation (reshape, broadcast, permute, ...) is impossible for this view.
+    #[error("shape error: {0}")]
+    Shape(String),
+    /// A write was attempted through a read-only view.
+    #[error("read-only view: {0}")]
+    ReadOnly(String),
+    /// A typed access asked for a Rust type that the view's format does not hold.
+    #[error("type mismatch: {0}")]
+    Type(String),
+    /// An I/O operation failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The Python exception CPython or NumPy raises for the same mistake, where one is defined.
+    pub fn python_type(&self) -> Option<PyErr> {
+        match self {
+            Error::Format { .. } => Some(PyErr::StructError),
+            Error::Pack { python, .. }
+            | Error::Index { python, .. }
+            | Error::Cast { python, .. } => Some(*python),
+            Error::Unpack(_) => Some(PyErr::StructError),
+            Error::ReadOnly(_) => Some(PyErr::TypeError),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn format(format: &str, position: usize, reason: impl Into<String>) -> Error {
+        Error::Format {
+            format: format.to_owned(),
+            position,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn pack(python: PyErr, reason: impl Into<String>) -> Error {
+        Error::Pack {
+            reason: reason.into(),
+            python,
+        }
+    }
+}
+
+/// `Result` with ndview's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,90 @@
+//! Shared helpers for the differential fixture tests: reading the JSON-lines files that
+//! tests/fixtures/generate.py writes, and decoding their tagged values.
+#![allow(dead_code)]
+
+use ndview::{Complex64, Value};
+use serde_json::Value as Json;
+
+/// Reads every case of a fixture file. Under Miri only every `stride`-th case is kept.
+pub fn cases(name: &str) -> Vec<Json> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let stride = if cfg!(miri) { 97 } else { 1 };
+    text.lines()
+        .step_by(stride)
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{path}: {e}: {l}")))
+        .collect()
+}
+
+pub fn str_of<'a>(case: &'a Json, key: &str) -> &'a str {
+    case[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {case}"))
+}
+
+pub fn usize_of(case: &Json, key: &str) -> Option<usize> {
+    case.get(key).and_then(Json::as_u64).map(|n| n as usize)
+}
+
+pub fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+fn f64_of(bits: &Json) -> f64 {
+    let b = hex(bits.as_str().expect("float bits"));
+    f64::from_be_bytes(b.try_into().expect("8 bytes"))
+}
+
+/// Decodes a tagged value written by generate.py's `enc`.
+pub fn value(j: &Json) -> Value {
+    let (tag, v) = j
+        .as_object()
+        .and_then(|o| o.iter().next())
+        .expect("tagged value");
+    match tag.as_str() {
+        "bool" => Value::Bool(v.as_bool().expect("bool")),
+        "int" => Value::Int(v.as_str().expect("int").parse().expect("int fits i128")),
+        "float" => Value::Float(f64_of(v)),
+        "complex" => Value::Complex(Complex64::new(f64_of(&v[0]), f64_of(&v[1]))),
+        "bytes" => Value::Bytes(hex(v.as_str().expect("bytes"))),
+        "tuple" => Value::Tuple(v.as_array().expect("items").iter().map(value).collect()),
+        "list" => Value::List(v.as_array().expect("items").iter().map(value).collect()),
+        other => panic!("unknown tag {other}"),
+    }
+}
+
+/// Collects failures and reports them together, so one run shows every disagreement.
+#[derive(Default)]
+pub struct Failures {
+    list: Vec<String>,
+    pub checked: usize,
+}
+
+impl Failures {
+    pub fn check(&mut self, ok: bool, what: impl FnOnce() -> String) {
+        self.checked += 1;
+        if !ok {
+            self.list.push(what());
+        }
+    }
+
+    pub fn finish(self, name: &str) {
+        assert!(self.checked > 0, "{name}: no case was checked");
+        if !self.list.is_empty() {
+            let shown: Vec<_> = self.list.iter().take(40).collect();
+            panic!(
+                "{name}: {} of {} checks disagree with the reference:\n{}",
+                self.list.len(),
+                self.checked,
+                shown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+    }
+}

@@ -78,6 +78,16 @@ pub enum Error {
         /// The exception NumPy raises for the same index.
         python: PyErr,
     },
+    /// An index expression (`slice_str`) could not be parsed.
+    #[error("bad index expression {expr:?} at position {position}: {reason}")]
+    IndexSyntax {
+        /// The expression as given.
+        expr: String,
+        /// Character position (0-based) of the offending character.
+        position: usize,
+        /// What was wrong there and what would be accepted.
+        reason: String,
+    },
     /// `memoryview.cast` (or `view_as`) refuses the cast.
     #[error("cannot cast: {reason}")]
     Cast {
@@ -110,6 +120,7 @@ impl Error {
             | Error::Cast { python, .. } => Some(*python),
             Error::Unpack(_) => Some(PyErr::StructError),
             Error::ReadOnly(_) => Some(PyErr::TypeError),
+            Error::Shape(_) | Error::Geometry(_) => Some(PyErr::ValueError),
             _ => None,
         }
     }
@@ -124,6 +135,20 @@ impl Error {
 
     pub(crate) fn pack(python: PyErr, reason: impl Into<String>) -> Error {
         Error::Pack {
+            reason: reason.into(),
+            python,
+        }
+    }
+
+    pub(crate) fn index(python: PyErr, reason: impl Into<String>) -> Error {
+        Error::Index {
+            reason: reason.into(),
+            python,
+        }
+    }
+
+    pub(crate) fn cast(python: PyErr, reason: impl Into<String>) -> Error {
+        Error::Cast {
             reason: reason.into(),
             python,
         }

@@ -19,14 +19,22 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod element;
+mod engine;
 mod error;
 pub mod format;
+mod layout;
+mod overlap;
+mod raw;
 mod value;
+mod view;
 
 pub use element::Element;
 pub use error::{Error, PyErr, Result};
 pub use format::{ByteOrder, Code, Format, Item, Mode, Scalar};
+pub use layout::SliceItem;
+pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overlap};
 pub use value::{Complex64, Value};
+pub use view::{NewAxis, Order, SliceArg, View, ViewMut};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

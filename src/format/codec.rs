@@ -134,6 +134,19 @@ impl Format {
         Ok(Value::Tuple(decode_items(self.items(), bytes, 0)))
     }
 
+    /// Decodes one element (`bytes` holds at least `itemsize` bytes) as `tolist` shows it.
+    pub(crate) fn decode_value(&self, bytes: &[u8]) -> Value {
+        if let Some((s, order)) = self.plain_scalar() {
+            return decode_scalar(bytes, 0, s, order);
+        }
+        let mut values = decode_items(self.items(), &bytes[..self.itemsize()], 0);
+        if values.len() == 1 {
+            values.pop().expect("one value")
+        } else {
+            Value::Tuple(values)
+        }
+    }
+
     /// Unpacks one element as `tolist` shows it: the value itself when the format holds one
     /// value, else the tuple of its values.
     ///

@@ -10,6 +10,7 @@ mod item;
 mod parse;
 
 pub use code::{Code, Scalar};
+pub(crate) use codec::nest;
 pub use item::{ByteOrder, Item, Mode};
 
 use crate::error::{Error, Result};
@@ -40,6 +41,9 @@ struct Inner {
     values: usize,
     /// The one scalar this format holds, when it is exactly one numeric value at offset 0.
     scalar: Option<(Scalar, ByteOrder)>,
+    /// The same, only when that value is a top-level item (not inside a `T{...}`, whose
+    /// element decodes as a tuple).
+    plain_scalar: Option<(Scalar, ByteOrder)>,
     /// memoryview's native single-character format (`'B'` for "B" and "@B"), if it is one.
     native_char: Option<u8>,
 }
@@ -118,10 +122,12 @@ impl Format {
         alignment: usize,
     ) -> Format {
         let values = items.iter().map(Item::values).sum();
-        let scalar = single_scalar(&items);
+        let scalar = single_scalar(&items, true);
+        let plain_scalar = single_scalar(&items, false);
         Format(Arc::new(Inner {
             text: text.into(),
             scalar,
+            plain_scalar,
             native_char: native_char(text),
             items,
             itemsize,
@@ -168,6 +174,11 @@ impl Format {
         self.0.scalar
     }
 
+    /// Like [`Format::scalar`], but only for a value outside any `T{...}`.
+    pub(crate) fn plain_scalar(&self) -> Option<(Scalar, ByteOrder)> {
+        self.0.plain_scalar
+    }
+
     /// memoryview's notion of a native single-character format (`"B"`, `"@d"`): the character.
     pub fn native_char(&self) -> Option<char> {
         self.0.native_char.map(char::from)
@@ -185,8 +196,9 @@ impl Format {
     }
 }
 
-/// The one numeric value at offset 0 that `items` hold, looking through single-member structs.
-fn single_scalar(items: &[Item]) -> Option<(Scalar, ByteOrder)> {
+/// The one numeric value at offset 0 that `items` hold, looking through single-member structs
+/// when `through` is set.
+fn single_scalar(items: &[Item], through: bool) -> Option<(Scalar, ByteOrder)> {
     let mut values = items
         .iter()
         .filter(|i| i.code != Code::Pad && i.elements() > 0);
@@ -195,7 +207,8 @@ fn single_scalar(items: &[Item]) -> Option<(Scalar, ByteOrder)> {
         return None;
     }
     match one.code {
-        Code::Struct => single_scalar(&one.fields),
+        Code::Struct if through => single_scalar(&one.fields, true),
+        Code::Struct => None,
         _ => one.scalar().map(|s| (s, one.byte_order())),
     }
 }

@@ -1,0 +1,29 @@
+//! The one loop engine: every operation that walks elements goes through a [`Plan`].
+//!
+//! The plan simplifies the loop nest (drops length-1 axes, orders axes by stride, reverses
+//! axes every operand walks backwards, merges axes whose strides chain) and hands out runs along
+//! the innermost axis. The kernels here turn runs into memory accesses.
+
+mod copy;
+mod plan;
+
+pub(crate) use copy::copy_elements;
+pub(crate) use plan::Plan;
+
+use crate::layout::Layout;
+use crate::raw::RawBytes;
+
+/// One operand of a walk: a buffer and the layout of the elements in it.
+#[derive(Clone, Copy)]
+pub(crate) struct Operand<'v> {
+    pub bytes: RawBytes,
+    pub layout: &'v Layout,
+}
+
+/// Visits every element of `op` in C index order, handing `f` the element's flat C index
+/// and its byte offset in the buffer.
+pub(crate) fn for_each_indexed(layout: &Layout, mut f: impl FnMut(usize, isize)) {
+    let index = crate::layout::c_strides(&layout.shape, 1);
+    let plan = Plan::new(&layout.shape, [&index, &layout.strides], [0, layout.offset]);
+    plan.for_each(|[i, off]| f(i as usize, off));
+}

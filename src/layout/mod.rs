@@ -1,0 +1,230 @@
+//! Geometry of a view: shape, byte strides and the byte offset of element 0.
+//!
+//! Everything here is plain arithmetic on numbers, with no memory access: validation against a
+//! buffer (checked arithmetic, done once when a view is made), contiguity flags, and the shape
+//! operations (slicing, permuting, reshaping, broadcasting, ...), each O(ndim).
+
+mod ops;
+mod reshape;
+mod slicing;
+
+pub(crate) use slicing::parse_index;
+pub use slicing::SliceItem;
+
+use crate::error::{Error, Result};
+use smallvec::SmallVec;
+
+/// Inline storage for up to 6 dimensions; more spill to the heap.
+pub(crate) type Dims = SmallVec<[usize; 6]>;
+/// Byte strides, one per dimension.
+pub(crate) type Strides = SmallVec<[isize; 6]>;
+
+/// Shape, strides and offset of a view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Layout {
+    pub shape: Dims,
+    pub strides: Strides,
+    /// Byte offset of element 0 from the start of the buffer. In range for every view with
+    /// elements; an empty view may carry any offset (NumPy keeps whatever its index gave).
+    pub offset: isize,
+}
+
+impl Layout {
+    /// A C-contiguous layout of `shape` for elements of `itemsize` bytes at offset 0.
+    pub fn c_contiguous(shape: &[usize], itemsize: usize) -> Layout {
+        Layout {
+            shape: shape.into(),
+            strides: c_strides(shape, itemsize),
+            offset: 0,
+        }
+    }
+
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// Number of elements. Validation guarantees the product fits.
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shape.contains(&0)
+    }
+
+    /// NumPy's C-contiguity: axes of length 1 place no constraint, an empty view is contiguous.
+    pub fn is_c_contiguous(&self, itemsize: usize) -> bool {
+        contiguous(self.shape.iter().zip(&self.strides).rev(), itemsize)
+    }
+
+    /// NumPy's Fortran-contiguity.
+    pub fn is_f_contiguous(&self, itemsize: usize) -> bool {
+        contiguous(self.shape.iter().zip(&self.strides), itemsize)
+    }
+
+    /// CPython's C-contiguity (memoryview's flag), which differs from NumPy's for 1-D views:
+    /// there a view is contiguous iff its length is 1 or its stride is the itemsize, so an
+    /// empty 1-D view with another stride is not.
+    pub fn is_c_contiguous_cpython(&self, itemsize: usize) -> bool {
+        match self.ndim() {
+            1 => self.shape[0] == 1 || self.strides[0] == itemsize as isize,
+            _ => self.is_c_contiguous(itemsize),
+        }
+    }
+
+    /// Checks that every byte of every element lies in a buffer of `len` bytes, and that no
+    /// product or reach overflows. Errors say which axis reaches out and by how much.
+    pub fn validate(&self, len: usize, itemsize: usize) -> Result<()> {
+        if self.shape.len() != self.strides.len() {
+            return Err(Error::Geometry(format!(
+                "shape has {} dimensions but strides has {}; give one stride per dimension",
+                self.shape.len(),
+                self.strides.len()
+            )));
+        }
+        if self.ndim() > crate::MAX_NDIM {
+            return Err(Error::Geometry(format!(
+                "{} dimensions; a view has at most {}",
+                self.ndim(),
+                crate::MAX_NDIM
+            )));
+        }
+        let count = checked_count(&self.shape)?;
+        count
+            .checked_mul(itemsize)
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or_else(|| {
+                Error::Geometry(format!(
+                    "shape {:?} of {itemsize}-byte elements overflows the address space",
+                    self.shape.as_slice()
+                ))
+            })?;
+        // Even an empty view keeps its reach within isize, so that every index, slice and
+        // flip of it computes offsets without overflow.
+        let (lo, hi) = self.extent(itemsize)?;
+        if count > 0 && (lo < 0 || hi > len as i128) {
+            return Err(self.reach_error(len, itemsize, lo, hi));
+        }
+        Ok(())
+    }
+
+    /// The byte range `[lo, hi)` the positions span (axes of length 0 counted as if they had
+    /// one element), computed in i128; `stride * (len - 1)` and the whole range must fit in
+    /// `isize`.
+    pub fn extent(&self, itemsize: usize) -> Result<(i128, i128)> {
+        let mut lo = self.offset as i128;
+        let mut hi = self.offset as i128 + itemsize as i128;
+        for (axis, (&d, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
+            let reach = s as i128 * (d.max(1) as i128 - 1);
+            if reach > isize::MAX as i128 || reach < isize::MIN as i128 {
+                return Err(Error::Geometry(format!(
+                    "axis {axis}: stride {s} * (length {d} - 1) overflows"
+                )));
+            }
+            if reach < 0 {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        if lo < isize::MIN as i128 || hi > isize::MAX as i128 {
+            return Err(Error::Geometry(format!(
+                "offset {} with these strides reaches beyond the address space",
+                self.offset
+            )));
+        }
+        Ok((lo, hi))
+    }
+
+    fn reach_error(&self, len: usize, itemsize: usize, lo: i128, hi: i128) -> Error {
+        // Name the axis with the largest reach in the direction that went out.
+        let before = lo < 0;
+        let axis = (0..self.ndim()).max_by_key(|&k| {
+            let reach = self.strides[k] as i128 * (self.shape[k] as i128 - 1);
+            if before {
+                -reach
+            } else {
+                reach
+            }
+        });
+        let what = match axis {
+            Some(k) => format!(
+                "axis {k} (length {}, stride {})",
+                self.shape[k], self.strides[k]
+            ),
+            None => "the element".to_owned(),
+        };
+        if before {
+            Error::Geometry(format!(
+                "{what} reaches {} bytes before the start of the buffer (offset {}); \
+                 the lowest element must be at offset >= 0",
+                -lo, self.offset
+            ))
+        } else {
+            Error::Geometry(format!(
+                "{what} reaches {} bytes past the end of the {len}-byte buffer (offset {}, \
+                 itemsize {itemsize}); the highest element must end by byte {len}",
+                hi - len as i128,
+                self.offset
+            ))
+        }
+    }
+}
+
+/// Contiguity walking axes from the fastest: lengths 0 make anything contiguous, lengths 1
+/// place no constraint, every other stride must be the product of the faster extents.
+fn contiguous<'s>(
+    mut axes: impl Iterator<Item = (&'s usize, &'s isize)> + Clone,
+    itemsize: usize,
+) -> bool {
+    if axes.clone().any(|(&d, _)| d == 0) {
+        return true;
+    }
+    let mut expect = itemsize as isize;
+    axes.all(|(&d, &s)| {
+        if d == 1 {
+            return true;
+        }
+        let ok = s == expect;
+        expect = expect.wrapping_mul(d as isize);
+        ok
+    })
+}
+
+/// C-order strides for `shape` (saturating: only reached for valid, fitting shapes).
+pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Strides {
+    let mut strides: Strides = smallvec::smallvec![0; shape.len()];
+    let mut s = itemsize as isize;
+    for (k, &d) in shape.iter().enumerate().rev() {
+        strides[k] = s;
+        s = s.saturating_mul(d.max(1) as isize);
+    }
+    strides
+}
+
+/// Fortran-order strides for `shape`.
+pub(crate) fn f_strides(shape: &[usize], itemsize: usize) -> Strides {
+    let mut strides: Strides = smallvec::smallvec![0; shape.len()];
+    let mut s = itemsize as isize;
+    for (k, &d) in shape.iter().enumerate() {
+        strides[k] = s;
+        s = s.saturating_mul(d.max(1) as isize);
+    }
+    strides
+}
+
+/// The product of a shape, or an error when it overflows.
+pub(crate) fn checked_count(shape: &[usize]) -> Result<usize> {
+    if shape.contains(&0) {
+        return Ok(0);
+    }
+    shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| {
+            Error::Geometry(format!(
+                "shape {shape:?} has more elements than fit in memory"
+            ))
+        })
+}

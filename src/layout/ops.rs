@@ -1,0 +1,199 @@
+//! Shape operations that only rearrange axes: permute, swap, flip, squeeze, broadcast, diagonal.
+
+use super::{Dims, Layout, SliceItem, Strides};
+use crate::error::{Error, PyErr, Result};
+
+/// Normalises a possibly negative axis against `ndim` (NumPy's AxisError as an index error).
+pub(crate) fn axis_index(axis: isize, ndim: usize) -> Result<usize> {
+    let n = ndim as isize;
+    if axis < -n || axis >= n {
+        return Err(Error::index(
+            PyErr::IndexError,
+            format!("axis {axis} is out of bounds for array of dimension {ndim}"),
+        ));
+    }
+    Ok(if axis < 0 { axis + n } else { axis } as usize)
+}
+
+impl Layout {
+    /// Reorders the axes: axis `k` of the result is axis `perm[k]` of `self`.
+    pub fn permute(&self, perm: &[usize]) -> Result<Layout> {
+        let ndim = self.ndim();
+        if perm.len() != ndim {
+            return Err(Error::Shape(format!(
+                "axes don't match array: {} axes given for {ndim} dimensions",
+                perm.len()
+            )));
+        }
+        let mut seen = [false; crate::MAX_NDIM];
+        for &p in perm {
+            if p >= ndim {
+                return Err(Error::Shape(format!(
+                    "axis {p} is out of bounds for array of dimension {ndim}"
+                )));
+            }
+            if std::mem::replace(&mut seen[p], true) {
+                return Err(Error::Shape(format!("repeated axis {p} in permutation")));
+            }
+        }
+        Ok(Layout {
+            shape: perm.iter().map(|&p| self.shape[p]).collect(),
+            strides: perm.iter().map(|&p| self.strides[p]).collect(),
+            offset: self.offset,
+        })
+    }
+
+    /// Reverses the order of the axes.
+    pub fn transpose(&self) -> Layout {
+        Layout {
+            shape: self.shape.iter().rev().copied().collect(),
+            strides: self.strides.iter().rev().copied().collect(),
+            offset: self.offset,
+        }
+    }
+
+    /// Exchanges two axes (negative axes count from the end).
+    pub fn swap_axes(&self, a: isize, b: isize) -> Result<Layout> {
+        let (a, b) = (axis_index(a, self.ndim())?, axis_index(b, self.ndim())?);
+        let mut out = self.clone();
+        out.shape.swap(a, b);
+        out.strides.swap(a, b);
+        Ok(out)
+    }
+
+    /// Reverses one axis, exactly as the slice `::-1` does in NumPy.
+    pub fn flip(&self, axis: isize) -> Result<Layout> {
+        let axis = axis_index(axis, self.ndim())?;
+        let mut items = [SliceItem::FULL; crate::MAX_NDIM];
+        items[axis] = SliceItem::range(None, None, -1);
+        self.slice(&items[..=axis])
+    }
+
+    /// Removes every axis of length 1.
+    pub fn squeeze(&self) -> Layout {
+        let (shape, strides) = self
+            .shape
+            .iter()
+            .zip(&self.strides)
+            .filter(|(&d, _)| d != 1)
+            .map(|(&d, &s)| (d, s))
+            .unzip();
+        Layout {
+            shape,
+            strides,
+            offset: self.offset,
+        }
+    }
+
+    /// Removes one axis, which must have length 1.
+    pub fn squeeze_axis(&self, axis: isize) -> Result<Layout> {
+        let axis = axis_index(axis, self.ndim())?;
+        if self.shape[axis] != 1 {
+            return Err(Error::Shape(format!(
+                "cannot select an axis to squeeze out which has size not equal to one \
+                 (axis {axis} has length {})",
+                self.shape[axis]
+            )));
+        }
+        let mut out = self.clone();
+        out.shape.remove(axis);
+        out.strides.remove(axis);
+        Ok(out)
+    }
+
+    /// NumPy's `broadcast_to`: axes are matched from the right; an axis of length 1 (or a
+    /// missing leading axis) repeats with stride 0.
+    pub fn broadcast_to(&self, shape: &[usize]) -> Result<Layout> {
+        let (old, new) = (self.ndim(), shape.len());
+        let mismatch = || {
+            Error::Shape(format!(
+                "operands could not be broadcast together with remapped shapes \
+                 [original->remapped]: {:?} and requested shape {shape:?}",
+                self.shape.as_slice()
+            ))
+        };
+        if new < old {
+            return Err(Error::Shape(format!(
+                "input operand has more dimensions than allowed by the axis remapping \
+                 ({old} > {new})"
+            )));
+        }
+        if new > crate::MAX_NDIM {
+            return Err(Error::Shape(format!(
+                "{new} dimensions; at most {} are allowed",
+                crate::MAX_NDIM
+            )));
+        }
+        super::checked_count(shape)?;
+        let lead = new - old;
+        let mut strides: Strides = smallvec::smallvec![0; new];
+        for k in 0..old {
+            let (d, want) = (self.shape[k], shape[lead + k]);
+            // NumPy gives every axis of length 1 stride 0, broadcast or not.
+            strides[lead + k] = if d == 1 {
+                0
+            } else if d == want {
+                self.strides[k]
+            } else {
+                return Err(mismatch());
+            };
+        }
+        Ok(Layout {
+            shape: shape.into(),
+            strides,
+            offset: self.offset,
+        })
+    }
+
+    /// NumPy's `diagonal(offset, axis1, axis2)`: the two axes are replaced by one last axis
+    /// running along the diagonal (above it for `offset > 0`, below for `offset < 0`).
+    pub fn diagonal(&self, offset: isize, axis1: isize, axis2: isize) -> Result<Layout> {
+        let ndim = self.ndim();
+        if ndim < 2 {
+            return Err(Error::Shape(
+                "diag requires an array of at least two dimensions".to_owned(),
+            ));
+        }
+        let (a1, a2) = (axis_index(axis1, ndim)?, axis_index(axis2, ndim)?);
+        if a1 == a2 {
+            return Err(Error::Shape(
+                "axis1 and axis2 cannot be the same".to_owned(),
+            ));
+        }
+        let (mut d1, mut d2) = (self.shape[a1] as isize, self.shape[a2] as isize);
+        let (s1, s2) = (self.strides[a1], self.strides[a2]);
+        let (shift, shift_stride) = if offset >= 0 {
+            d2 -= offset;
+            (offset, s2)
+        } else {
+            d1 += offset;
+            (-offset, s1)
+        };
+        // NumPy moves to the diagonal's start whenever it is not past both ends, even when
+        // the diagonal turns out empty.
+        let len = d1.min(d2);
+        let mut start = self.offset;
+        let len = if len < 0 {
+            0
+        } else {
+            start = shift
+                .checked_mul(shift_stride)
+                .and_then(|o| start.checked_add(o))
+                .ok_or_else(|| Error::Shape("diagonal offset overflows".to_owned()))?;
+            len as usize
+        };
+        let mut shape: Dims = Dims::new();
+        let mut strides: Strides = Strides::new();
+        for k in (0..ndim).filter(|&k| k != a1 && k != a2) {
+            shape.push(self.shape[k]);
+            strides.push(self.strides[k]);
+        }
+        shape.push(len);
+        strides.push(s1.wrapping_add(s2));
+        Ok(Layout {
+            shape,
+            strides,
+            offset: start,
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! NumPy's reshape without copying (`_attempt_nocopy_reshape`, C order).
+
+use super::{c_strides, checked_count, Dims, Layout, Strides};
+use crate::error::{Error, PyErr, Result};
+
+/// Resolves one `-1` in a requested shape, as NumPy's `_fix_unknown_dimension` does.
+pub(crate) fn resolve_shape(requested: &[isize], count: usize) -> Result<Dims> {
+    let show = || format!("{requested:?}").replace('[', "(").replace(']', ")");
+    let mismatch = || {
+        Error::Shape(format!(
+            "cannot reshape array of size {count} into shape {}",
+            show()
+        ))
+    };
+    if requested.len() > crate::MAX_NDIM {
+        return Err(Error::Shape(format!(
+            "{} dimensions; at most {} are allowed",
+            requested.len(),
+            crate::MAX_NDIM
+        )));
+    }
+    let mut unknown = None;
+    let mut known: usize = 1;
+    for (k, &d) in requested.iter().enumerate() {
+        if d < 0 {
+            if d != -1 {
+                return Err(Error::Shape(format!(
+                    "negative dimensions not allowed in {}; -1 marks the one unknown",
+                    show()
+                )));
+            }
+            if unknown.replace(k).is_some() {
+                return Err(Error::Shape(
+                    "can only specify one unknown dimension".to_owned(),
+                ));
+            }
+        } else {
+            known = known
+                .checked_mul(d as usize)
+                .ok_or_else(|| Error::Shape(format!("dimensions {} are too large", show())))?;
+        }
+    }
+    let mut dims: Dims = requested.iter().map(|&d| d.max(0) as usize).collect();
+    match unknown {
+        Some(k) => {
+            if known == 0 || count % known != 0 {
+                return Err(mismatch());
+            }
+            dims[k] = count / known;
+        }
+        None if known != count => return Err(mismatch()),
+        None => {}
+    }
+    Ok(dims)
+}
+
+impl Layout {
+    /// A view of the same elements in C order with a new shape, when NumPy can make one
+    /// without copying; an error when the axes do not chain.
+    pub fn reshape(&self, requested: &[isize], itemsize: usize) -> Result<Layout> {
+        let count = checked_count(&self.shape)?;
+        let shape = resolve_shape(requested, count)?;
+        // NumPy returns the view unchanged when the requested shape (before resolving -1)
+        // is the current one.
+        let same = requested.len() == self.ndim()
+            && requested
+                .iter()
+                .zip(&self.shape)
+                .all(|(&r, &d)| r >= 0 && r as usize == d);
+        let strides = if same {
+            self.strides.clone()
+        } else if self.is_c_contiguous(itemsize) {
+            c_strides(&shape, itemsize)
+        } else {
+            nocopy_strides(&self.shape, &self.strides, &shape, itemsize).ok_or_else(|| {
+                Error::Shape(format!(
+                    "reshaping {:?} with strides {:?} into {:?} would need a copy (the merged \
+                     axes do not chain); copy the view first",
+                    self.shape.as_slice(),
+                    self.strides.as_slice(),
+                    shape.as_slice()
+                ))
+            })?
+        };
+        Ok(Layout {
+            shape,
+            strides,
+            offset: self.offset,
+        })
+    }
+
+    /// Inserts an axis of length 1 before `axis` (NumPy's `expand_dims`, a reshape).
+    pub fn insert_axis(&self, axis: usize, itemsize: usize) -> Result<Layout> {
+        if axis > self.ndim() {
+            return Err(Error::index(
+                PyErr::IndexError,
+                format!(
+                    "axis {axis} is out of bounds for the {} positions of a {}-dimensional view",
+                    self.ndim() + 1,
+                    self.ndim()
+                ),
+            ));
+        }
+        let mut shape: Vec<isize> = self.shape.iter().map(|&d| d as isize).collect();
+        shape.insert(axis, 1);
+        self.reshape(&shape, itemsize)
+    }
+}
+
+/// NumPy's `_attempt_nocopy_reshape` for C order: drop length-1 axes, then match runs of old
+/// and new axes with equal products; each old run must chain (`s[k] == d[k+1] * s[k+1]`).
+fn nocopy_strides(
+    old_shape: &[usize],
+    old_strides: &[isize],
+    new_shape: &[usize],
+    itemsize: usize,
+) -> Option<Strides> {
+    let (od, os): (Dims, Strides) = old_shape
+        .iter()
+        .zip(old_strides)
+        .filter(|(&d, _)| d != 1)
+        .map(|(&d, &s)| (d, s))
+        .unzip();
+    let (oldnd, newnd) = (od.len(), new_shape.len());
+    let mut ns: Strides = smallvec::smallvec![0; newnd];
+    let (mut oi, mut oj, mut ni, mut nj) = (0, 1, 0, 1);
+    while ni < newnd && oi < oldnd {
+        let mut np = new_shape[ni];
+        let mut op = od[oi];
+        while np != op {
+            if np < op {
+                np *= *new_shape.get(nj)?;
+                nj += 1;
+            } else {
+                op *= *od.get(oj)?;
+                oj += 1;
+            }
+        }
+        for ok in oi..oj - 1 {
+            if os[ok] != od[ok + 1] as isize * os[ok + 1] {
+                return None;
+            }
+        }
+        ns[nj - 1] = os[oj - 1];
+        for nk in (ni + 1..nj).rev() {
+            ns[nk - 1] = ns[nk] * new_shape[nk] as isize;
+        }
+        ni = nj;
+        nj += 1;
+        oi = oj;
+        oj += 1;
+    }
+    let last = if ni >= 1 {
+        ns[ni - 1]
+    } else {
+        itemsize as isize
+    };
+    for s in ns.iter_mut().skip(ni) {
+        *s = last;
+    }
+    Some(ns)
+}

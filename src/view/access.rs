@@ -1,0 +1,341 @@
+//! Reading and writing elements: tobytes, hex, tolist, get/set, typed access, fill, copy.
+
+use super::{Order, RawView, View, ViewMut};
+use crate::element::Element;
+use crate::engine::{copy_elements, for_each_indexed, Operand, Plan};
+use crate::error::{Error, PyErr, Result};
+use crate::format::ByteOrder;
+use crate::layout::{c_strides, f_strides, Layout};
+use crate::raw::RawBytes;
+use crate::value::Value;
+use smallvec::SmallVec;
+
+/// A scratch buffer for one element; most formats fit inline.
+type ElementBuf = SmallVec<[u8; 32]>;
+
+impl RawView {
+    fn operand(&self) -> Operand<'_> {
+        Operand {
+            bytes: self.bytes,
+            layout: &self.layout,
+        }
+    }
+
+    /// Decodes the element at byte offset `off`.
+    fn value_at(&self, off: isize, buf: &mut ElementBuf) -> Value {
+        buf.resize(self.itemsize(), 0);
+        // SAFETY: `off` is the offset of an element of this validated layout, so its itemsize
+        // bytes lie in the buffer, which the view may read.
+        unsafe { self.bytes.read_into(off, buf) };
+        self.format.decode_value(buf)
+    }
+
+    pub(crate) fn tobytes_into(&self, order: Order, out: &mut [u8]) -> Result<()> {
+        let n = self.layout.len() * self.itemsize();
+        if out.len() != n {
+            return Err(Error::Shape(format!(
+                "tobytes_into needs a buffer of exactly {n} bytes, got {}",
+                out.len()
+            )));
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        let (is, l) = (self.itemsize(), &self.layout);
+        let physical = match order {
+            Order::C => l.is_c_contiguous(is),
+            Order::F => l.is_f_contiguous(is),
+            Order::A => l.is_c_contiguous(is) || l.is_f_contiguous(is),
+        };
+        if physical {
+            // Contiguous with non-negative strides: the elements are the n bytes from element
+            // 0 on, already in the requested order.
+            // SAFETY: those n bytes are exactly the view's elements, inside the buffer.
+            unsafe { self.bytes.read_into(l.offset, out) };
+            return Ok(());
+        }
+        let strides = match order {
+            Order::F => f_strides(&l.shape, is),
+            Order::C | Order::A => c_strides(&l.shape, is),
+        };
+        let dst_layout = Layout {
+            shape: l.shape.clone(),
+            strides,
+            offset: 0,
+        };
+        let dst = Operand {
+            bytes: RawBytes::of_mut(out),
+            layout: &dst_layout,
+        };
+        // SAFETY: both layouts are valid for their buffers (dst is a contiguous layout of
+        // exactly `out.len()` bytes), `out` is writable, and it is a separate allocation from
+        // the view's buffer (an exclusive borrow cannot alias the view's shared one).
+        unsafe { copy_elements(dst, self.operand(), is) };
+        Ok(())
+    }
+
+    fn tobytes(&self, order: Order) -> Vec<u8> {
+        let mut out = vec![0u8; self.layout.len() * self.itemsize()];
+        self.tobytes_into(order, &mut out)
+            .expect("the buffer has exactly nbytes");
+        out
+    }
+
+    fn tolist(&self) -> Value {
+        let mut buf = ElementBuf::new();
+        if self.layout.ndim() == 0 {
+            return self.value_at(self.layout.offset, &mut buf);
+        }
+        let mut values = Vec::with_capacity(self.layout.len());
+        // The index operand leads the walk, so elements come in C index order.
+        for_each_indexed(&self.layout, |i, off| {
+            debug_assert_eq!(i, values.len());
+            values.push(self.value_at(off, &mut buf));
+        });
+        let mut it = values.into_iter();
+        crate::format::nest(&self.layout.shape, &mut || {
+            it.next().expect("one value per element")
+        })
+    }
+
+    fn get(&self, index: &[isize]) -> Result<Value> {
+        let off = self.element_offset(index)?;
+        Ok(self.value_at(off, &mut ElementBuf::new()))
+    }
+
+    /// The byte order to load `T` with, or an error naming what the view holds.
+    fn typed<T: Element>(&self) -> Result<ByteOrder> {
+        self.format.holds::<T>().ok_or_else(|| {
+            Error::Type(format!(
+                "the view's format {:?} does not hold {} (format {:?}); cast or view_as first",
+                self.format.as_str(),
+                std::any::type_name::<T>(),
+                T::FORMAT
+            ))
+        })
+    }
+
+    fn get_as<T: Element>(&self, index: &[isize]) -> Result<T> {
+        let order = self.typed::<T>()?;
+        let off = self.element_offset(index)?;
+        // SAFETY: `off` is an element of the validated layout and the format holds exactly a
+        // `T`, so `size_of::<T>()` bytes from `off` are in the buffer.
+        Ok(unsafe { T::load(self.bytes.at(off), order) })
+    }
+
+    fn hex_with(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String> {
+        let bytes = self.tobytes(Order::C);
+        hex(&bytes, sep, bytes_per_sep)
+    }
+}
+
+/// `bytes.hex(sep, bytes_per_sep)`: positive counts group from the right, negative from the
+/// left, zero means no separator.
+fn hex(bytes: &[u8], sep: Option<char>, bytes_per_sep: isize) -> Result<String> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    if let Some(c) = sep {
+        if !c.is_ascii() {
+            return Err(Error::cast(
+                PyErr::ValueError,
+                format!("sep must be ASCII, got {c:?}"),
+            ));
+        }
+    }
+    let group = bytes_per_sep.unsigned_abs();
+    let mut out = String::with_capacity(bytes.len() * 3);
+    // Where the first group ends: from the right, the remainder comes first.
+    let first = match (sep, group) {
+        (Some(_), g) if g > 0 && bytes_per_sep > 0 => match bytes.len() % g {
+            0 => g,
+            r => r,
+        },
+        (Some(_), g) if g > 0 => g,
+        _ => usize::MAX,
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        if i > 0 && i >= first && (i - first) % group == 0 {
+            out.push(sep.expect("grouping only with a separator"));
+        }
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    Ok(out)
+}
+
+/// The read operations both view types share.
+macro_rules! read_ops {
+    ($ty:ident) => {
+        impl<'a> $ty<'a> {
+            /// The elements' bytes in the given order, exactly as `memoryview.tobytes(order)`:
+            /// works for every format, including ones ndview cannot decode.
+            pub fn tobytes(&self, order: Order) -> Vec<u8> {
+                self.raw.tobytes(order)
+            }
+
+            /// Like [`Self::tobytes`], into a buffer of exactly `nbytes()` bytes, for reuse.
+            pub fn tobytes_into(&self, order: Order, out: &mut [u8]) -> Result<()> {
+                self.raw.tobytes_into(order, out)
+            }
+
+            /// The elements as nested lists (a 0-d view gives its element), like
+            /// `memoryview.tolist()`. Every format decodes, including non-native byte orders,
+            /// unaligned elements and compound formats (an element with several values is a
+            /// tuple), where memoryview refuses all but native single characters.
+            pub fn tolist(&self) -> Result<Value> {
+                Ok(self.raw.tolist())
+            }
+
+            /// `memoryview.hex()`: the C-order bytes as lowercase hex digits.
+            pub fn hex(&self) -> String {
+                self.raw
+                    .hex_with(None, 0)
+                    .expect("no separator cannot fail")
+            }
+
+            /// `memoryview.hex(sep, bytes_per_sep)`: a separator every `bytes_per_sep` bytes,
+            /// counted from the right when positive and from the left when negative.
+            ///
+            /// ```
+            /// let b = [0xb9u8, 0x01, 0xef, 0x00, 0x11];
+            /// let v = ndview::View::from_bytes(&b);
+            /// assert_eq!(v.hex_with(':', 2).unwrap(), "b9:01ef:0011");
+            /// assert_eq!(v.hex_with(':', -2).unwrap(), "b901:ef00:11");
+            /// ```
+            pub fn hex_with(&self, sep: char, bytes_per_sep: isize) -> Result<String> {
+                self.raw.hex_with(Some(sep), bytes_per_sep)
+            }
+
+            /// One element (one index per dimension, negative indices wrap) as a [`Value`].
+            pub fn get(&self, index: &[isize]) -> Result<Value> {
+                self.raw.get(index)
+            }
+
+            /// One element as `T`, which the format must hold exactly (any byte order,
+            /// aligned or not).
+            pub fn get_as<T: Element>(&self, index: &[isize]) -> Result<T> {
+                self.raw.get_as(index)
+            }
+        }
+    };
+}
+
+read_ops!(View);
+read_ops!(ViewMut);
+
+impl<'a> ViewMut<'a> {
+    /// Packs `value` into the element at `index` (as `memoryview.__setitem__` does, for every
+    /// format that [`Format::pack`](crate::Format::pack) takes).
+    pub fn set(&mut self, index: &[isize], value: &Value) -> Result<()> {
+        let off = self.raw.element_offset(index)?;
+        let mut buf: ElementBuf = smallvec::smallvec![0; self.itemsize()];
+        self.raw.format.pack_into(value, &mut buf)?;
+        // SAFETY: `off` is an element of the validated layout, writable through this
+        // exclusive view; `buf` is a local buffer.
+        unsafe { self.raw.bytes.write_from(off, &buf) };
+        Ok(())
+    }
+
+    /// Stores `value` as the element at `index`; the format must hold exactly a `T`.
+    pub fn set_as<T: Element>(&mut self, index: &[isize], value: T) -> Result<()> {
+        let order = self.raw.typed::<T>()?;
+        let off = self.raw.element_offset(index)?;
+        // SAFETY: as in `set`, for the `size_of::<T>()` bytes the format holds.
+        unsafe { value.store(self.raw.bytes.at(off), order) };
+        Ok(())
+    }
+
+    /// Writes `value` (packed once) into every element.
+    pub fn fill_value(&mut self, value: &Value) -> Result<()> {
+        let mut buf: ElementBuf = smallvec::smallvec![0; self.itemsize()];
+        self.raw.format.pack_into(value, &mut buf)?;
+        let l = &self.raw.layout;
+        let plan = Plan::new(&l.shape, [&l.strides], [l.offset]);
+        let bytes = self.raw.bytes;
+        plan.for_each(|[off]| {
+            // SAFETY: each offset is an element of the validated, writable layout.
+            unsafe { bytes.write_from(off, &buf) }
+        });
+        Ok(())
+    }
+
+    /// Copies `src` into this view element by element, like `dest[...] = src` for
+    /// memoryviews: the formats must match (ignoring a leading `@`) and the shapes must be
+    /// equal up to the first zero-length axis. Any layouts work; when the two views share
+    /// memory the source is read completely before anything is written.
+    pub fn copy_from(&mut self, src: &View<'_>) -> Result<()> {
+        let strip = |f: &str| f.strip_prefix('@').unwrap_or(f).to_owned();
+        let (d, s) = (&self.raw, &src.raw);
+        if strip(d.format.as_str()) != strip(s.format.as_str())
+            || d.itemsize() != s.itemsize()
+            || !equiv_shape(&d.layout.shape, &s.layout.shape)
+        {
+            return Err(Error::cast(
+                PyErr::ValueError,
+                format!(
+                    "memoryview assignment: lvalue and rvalue have different structures \
+                     (format {:?} shape {:?} vs format {:?} shape {:?})",
+                    d.format.as_str(),
+                    d.layout.shape.as_slice(),
+                    s.format.as_str(),
+                    s.layout.shape.as_slice()
+                ),
+            ));
+        }
+        if d.layout.is_empty() {
+            return Ok(());
+        }
+        let is = d.itemsize();
+        let da = crate::overlap::byte_bounds(&d.layout, is, d.bytes.addr());
+        let sa = crate::overlap::byte_bounds(&s.layout, is, s.bytes.addr());
+        let overlap = matches!((da, sa), (Some((a, b)), Some((c, e))) if a < e && c < b);
+        if overlap {
+            // Read everything first, then write from the private copy.
+            let tmp = s.tobytes(Order::C);
+            let tmp_layout = Layout::c_contiguous(&s.layout.shape, is);
+            let from = Operand {
+                bytes: RawBytes::of(&tmp),
+                layout: &tmp_layout,
+            };
+            // SAFETY: the destination layout is valid and writable; the temporary is a
+            // separate allocation holding a valid C-contiguous layout of the same shape.
+            unsafe { copy_elements(self.raw.operand(), from, is) };
+        } else {
+            // SAFETY: both layouts are valid for their buffers, the destination is writable,
+            // and their byte ranges do not intersect.
+            unsafe { copy_elements(self.raw.operand(), src.raw.operand(), is) };
+        }
+        Ok(())
+    }
+}
+
+/// memoryview's `equiv_shape`: same number of dimensions, equal lengths up to the first 0.
+pub(crate) fn equiv_shape(a: &[usize], b: &[usize]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    for (&x, &y) in a.iter().zip(b) {
+        if x != y {
+            return false;
+        }
+        if x == 0 {
+            break;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_groups_like_python() {
+        let b = [0xb9u8, 0x01, 0xef, 0x00, 0x11];
+        assert_eq!(super::hex(&b, Some(':'), 2).unwrap(), "b9:01ef:0011");
+        assert_eq!(super::hex(&b, Some(':'), -2).unwrap(), "b901:ef00:11");
+        assert_eq!(super::hex(&b, Some('-'), 1).unwrap(), "b9-01-ef-00-11");
+        assert_eq!(super::hex(&b, Some('-'), 0).unwrap(), "b901ef0011");
+        assert_eq!(super::hex(&b, Some('-'), 5).unwrap(), "b901ef0011");
+        assert_eq!(super::hex(&b, Some('-'), 9).unwrap(), "b901ef0011");
+        assert_eq!(super::hex(&[], Some('-'), 2).unwrap(), "");
+        assert!(super::hex(&b, Some('é'), 2).is_err());
+    }
+}

@@ -1,0 +1,58 @@
+//! `==` with memoryview's value semantics.
+
+use super::access::equiv_shape;
+use super::{RawView, View, ViewMut};
+use crate::engine::Plan;
+
+impl RawView {
+    /// memoryview's `==`: shapes equal up to the first zero-length axis, then every pair of
+    /// elements equal as Python values (so NaN != NaN, `'B'` 255 != `'b'` -1, and `'i'` 1 ==
+    /// `'d'` 1.0).
+    pub(crate) fn equals(&self, other: &RawView) -> bool {
+        if !equiv_shape(&self.layout.shape, &other.layout.shape) {
+            return false;
+        }
+        if self.layout.is_empty() {
+            return true;
+        }
+        let (a, b) = (&self.layout, &other.layout);
+        let plan = Plan::new(&a.shape, [&a.strides, &b.strides], [a.offset, b.offset]);
+        let (mut ba, mut bb) = (vec![0u8; self.itemsize()], vec![0u8; other.itemsize()]);
+        plan.all(|[x, y]| {
+            // SAFETY: x and y are element offsets of the two validated layouts.
+            unsafe {
+                self.bytes.read_into(x, &mut ba);
+                other.bytes.read_into(y, &mut bb);
+            }
+            self.format.decode_value(&ba) == other.format.decode_value(&bb)
+        })
+    }
+}
+
+impl PartialEq<View<'_>> for View<'_> {
+    /// memoryview's `==` (see [`View`]): value comparison element by element, after the
+    /// shapes match up to the first zero-length axis. memoryview treats formats that `struct`
+    /// cannot parse (`T{...}`, `Zd`) as never equal, even to themselves; ndview compares their
+    /// values like any other.
+    fn eq(&self, other: &View<'_>) -> bool {
+        self.raw.equals(&other.raw)
+    }
+}
+
+impl PartialEq<ViewMut<'_>> for View<'_> {
+    fn eq(&self, other: &ViewMut<'_>) -> bool {
+        self.raw.equals(&other.raw)
+    }
+}
+
+impl PartialEq<View<'_>> for ViewMut<'_> {
+    fn eq(&self, other: &View<'_>) -> bool {
+        self.raw.equals(&other.raw)
+    }
+}
+
+impl PartialEq<ViewMut<'_>> for ViewMut<'_> {
+    fn eq(&self, other: &ViewMut<'_>) -> bool {
+        self.raw.equals(&other.raw)
+    }
+}

@@ -1,0 +1,493 @@
+//! `View` and `ViewMut`: a byte buffer, a [`Format`], a shape, byte strides and an offset.
+
+mod access;
+mod cast;
+mod compare;
+mod display;
+mod shape;
+
+pub use shape::{NewAxis, SliceArg};
+
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::layout::{Layout, Strides};
+use crate::raw::RawBytes;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+/// The order of bytes that [`View::tobytes`] writes, as `memoryview.tobytes(order)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Order {
+    /// Row-major: the last index varies fastest.
+    #[default]
+    C,
+    /// Column-major: the first index varies fastest.
+    F,
+    /// The physical order when the view is C- or F-contiguous, else C.
+    A,
+}
+
+/// What both view types hold: the buffer, the element format and the validated layout.
+#[derive(Clone)]
+pub(crate) struct RawView {
+    pub bytes: RawBytes,
+    pub format: Format,
+    pub layout: Layout,
+}
+
+impl RawView {
+    /// Validates `layout` against the buffer (checked arithmetic, once) and builds the view.
+    fn new(bytes: RawBytes, format: Format, layout: Layout) -> Result<RawView> {
+        layout.validate(bytes.len(), format.itemsize())?;
+        Ok(RawView {
+            bytes,
+            format,
+            layout,
+        })
+    }
+
+    fn from_parts(
+        bytes: RawBytes,
+        format: Format,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<RawView> {
+        if offset > bytes.len() {
+            return Err(Error::Geometry(format!(
+                "offset {offset} is past the end of the {}-byte buffer",
+                bytes.len()
+            )));
+        }
+        let offset = offset as isize; // <= len <= isize::MAX
+        let layout = Layout {
+            shape: shape.into(),
+            strides: Strides::from_slice(strides),
+            offset,
+        };
+        RawView::new(bytes, format, layout)
+    }
+
+    /// A 1-D contiguous view of `len` elements of `format`.
+    fn contiguous_1d(bytes: RawBytes, format: Format) -> RawView {
+        let itemsize = format.itemsize().max(1);
+        let layout = Layout::c_contiguous(&[bytes.len() / itemsize], format.itemsize());
+        RawView {
+            bytes,
+            format,
+            layout,
+        }
+    }
+
+    /// The same buffer and format with another layout, which the caller derived from this
+    /// view's layout by a shape operation (so it stays within the buffer).
+    pub fn with_layout(&self, layout: Layout) -> RawView {
+        debug_assert!(layout
+            .validate(self.bytes.len(), self.format.itemsize())
+            .is_ok());
+        RawView {
+            bytes: self.bytes,
+            format: self.format.clone(),
+            layout,
+        }
+    }
+
+    pub fn itemsize(&self) -> usize {
+        self.format.itemsize()
+    }
+
+    /// Byte offset of the element at `index` (one entry per axis, negative wraps).
+    pub fn element_offset(&self, index: &[isize]) -> Result<isize> {
+        let l = &self.layout;
+        if index.len() != l.ndim() {
+            return Err(Error::index(
+                crate::PyErr::IndexError,
+                format!(
+                    "an element needs {} indices (one per dimension), got {}; use slice for \
+                     sub-views",
+                    l.ndim(),
+                    index.len()
+                ),
+            ));
+        }
+        let mut off = l.offset;
+        for (axis, (&i, (&d, &s))) in index.iter().zip(l.shape.iter().zip(&l.strides)).enumerate() {
+            let d = d as isize;
+            if i < -d || i >= d {
+                return Err(Error::index(
+                    crate::PyErr::IndexError,
+                    format!("index {i} is out of bounds for axis {axis} with size {d}"),
+                ));
+            }
+            off += if i < 0 { i + d } else { i } * s;
+        }
+        Ok(off)
+    }
+}
+
+/// A read-only strided view of a byte buffer: the Rust twin of a read-only `memoryview`,
+/// with NumPy's slicing. Cheap to clone, `Send + Sync`.
+///
+/// ```
+/// use ndview::{View, Order};
+/// let data: Vec<i32> = (0..12).collect();
+/// let v = View::from_slice(&data).reshape(&[3, 4]).unwrap();
+/// let t = v.slice_str("::-1, 1::2").unwrap();           // NumPy's a[::-1, 1::2]
+/// assert_eq!(t.shape(), &[3, 2]);
+/// assert_eq!(t.strides(), &[-16, 8]);
+/// assert_eq!(t.tolist().unwrap().to_string(), "[[9, 11], [5, 7], [1, 3]]");
+/// assert_eq!(t.tobytes(Order::C).len(), 24);
+/// ```
+#[derive(Clone)]
+pub struct View<'a> {
+    pub(crate) raw: RawView,
+    _borrow: PhantomData<&'a [u8]>,
+}
+
+/// A writable, exclusive strided view: the Rust twin of a writable `memoryview`.
+///
+/// Distinct elements of a `ViewMut` never share a byte (checked when it is made), so it can be
+/// split into disjoint parts that are written in parallel.
+///
+/// ```
+/// use ndview::ViewMut;
+/// let mut data = [0u8; 6];
+/// let mut v = ViewMut::from_bytes(&mut data).reshape(&[2, 3]).unwrap();
+/// v.set(&[1, -1], &ndview::Value::Int(7)).unwrap();
+/// assert_eq!(data, [0, 0, 0, 0, 0, 7]);
+/// ```
+pub struct ViewMut<'a> {
+    pub(crate) raw: RawView,
+    _borrow: PhantomData<&'a mut [u8]>,
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn wrap(raw: RawView) -> View<'a> {
+        View {
+            raw,
+            _borrow: PhantomData,
+        }
+    }
+
+    /// A 1-D view of bytes with format `"B"`, like `memoryview(b)`.
+    pub fn from_bytes(bytes: &'a [u8]) -> View<'a> {
+        let format = u8::format();
+        View::wrap(RawView::contiguous_1d(RawBytes::of(bytes), format))
+    }
+
+    /// A 1-D view of a slice with `T`'s native format, like `memoryview(array)`.
+    pub fn from_slice<T: Element>(data: &'a [T]) -> View<'a> {
+        // SAFETY: any initialised `T` may be read as bytes: the element types have no padding
+        // (they are integers, floats, bool and pairs of floats), and the bytes live as long
+        // as the borrow of `data`.
+        let bytes = unsafe {
+            std::slice::from_raw_parts(data.as_ptr().cast::<u8>(), std::mem::size_of_val(data))
+        };
+        View::wrap(RawView::contiguous_1d(RawBytes::of(bytes), T::format()))
+    }
+
+    /// A view with the given format, shape, byte strides and byte offset of element 0.
+    ///
+    /// Strides may be negative, zero and not multiples of the itemsize, as NumPy allows. Every
+    /// byte of every element must lie in `bytes`; errors say which axis reaches out.
+    ///
+    /// ```
+    /// let buf = [1u8, 2, 3, 4, 5, 6];
+    /// let v = ndview::View::from_parts(&buf, "<h", &[3], &[-2], 4).unwrap();
+    /// assert_eq!(v.tolist().unwrap().to_string(), "[1541, 1027, 513]");
+    /// assert!(ndview::View::from_parts(&buf, "<h", &[4], &[2], 0).is_err());
+    /// ```
+    pub fn from_parts(
+        bytes: &'a [u8],
+        format: &str,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<View<'a>> {
+        View::with_format(bytes, &Format::parse(format)?, shape, strides, offset)
+    }
+
+    /// Like [`View::from_parts`] with a parsed [`Format`], which may carry an explicit
+    /// itemsize ([`Format::parse_with_itemsize`]), as a `Py_buffer` does.
+    pub fn with_format(
+        bytes: &'a [u8],
+        format: &Format,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<View<'a>> {
+        let raw = RawView::from_parts(RawBytes::of(bytes), format.clone(), shape, strides, offset)?;
+        Ok(View::wrap(raw))
+    }
+
+    /// A view of memory given by a raw pointer, for buffers that no Rust slice describes
+    /// (memory shared with C, or several views of one buffer that alias, as NumPy allows).
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reads of `len` bytes for `'a`, and nothing may write to the
+    /// bytes the view reads while it (or a view derived from it) is used, except through
+    /// `ViewMut`s made with [`ViewMut::from_raw_parts`] on the same thread, between reads.
+    pub unsafe fn from_raw_parts(
+        ptr: NonNull<u8>,
+        len: usize,
+        format: &Format,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<View<'a>> {
+        check_len(len)?;
+        // SAFETY: the caller's promise covers `len` readable bytes for 'a.
+        let bytes = unsafe { RawBytes::from_raw(ptr, len) };
+        let raw = RawView::from_parts(bytes, format.clone(), shape, strides, offset)?;
+        Ok(View::wrap(raw))
+    }
+
+    /// `memoryview.readonly`: always true for a `View`.
+    pub fn readonly(&self) -> bool {
+        true
+    }
+}
+
+fn check_len(len: usize) -> Result<()> {
+    if len > isize::MAX as usize {
+        return Err(Error::Geometry(format!(
+            "a buffer of {len} bytes exceeds isize::MAX"
+        )));
+    }
+    Ok(())
+}
+
+impl<'a> ViewMut<'a> {
+    /// Wraps a layout that keeps distinct elements disjoint (checked by the caller or
+    /// preserved by the shape operation that made it).
+    pub(crate) fn wrap(raw: RawView) -> ViewMut<'a> {
+        ViewMut {
+            raw,
+            _borrow: PhantomData,
+        }
+    }
+
+    fn checked(raw: RawView) -> Result<ViewMut<'a>> {
+        crate::overlap::check_no_internal_overlap(&raw.layout, raw.itemsize())?;
+        Ok(ViewMut::wrap(raw))
+    }
+
+    /// A writable 1-D view of bytes with format `"B"`.
+    pub fn from_bytes(bytes: &'a mut [u8]) -> ViewMut<'a> {
+        let format = u8::format();
+        ViewMut::wrap(RawView::contiguous_1d(RawBytes::of_mut(bytes), format))
+    }
+
+    /// A writable 1-D view of a slice with `T`'s native format.
+    ///
+    /// `T` must accept every bit pattern (`bytemuck::Pod`): through a view any bytes can be
+    /// written, so `bool` slices, whose bytes must stay 0 or 1, can only be viewed read-only.
+    pub fn from_slice<T: Element + bytemuck::Pod>(data: &'a mut [T]) -> ViewMut<'a> {
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(data);
+        ViewMut::wrap(RawView::contiguous_1d(RawBytes::of_mut(bytes), T::format()))
+    }
+
+    /// A writable view with the given format, shape, byte strides and offset (see
+    /// [`View::from_parts`]). Writable views may not overlap themselves: two elements that
+    /// share a byte are an error (NumPy allows them; for ndview they would be a data race
+    /// waiting to happen in parallel kernels).
+    pub fn from_parts(
+        bytes: &'a mut [u8],
+        format: &str,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<ViewMut<'a>> {
+        ViewMut::with_format(bytes, &Format::parse(format)?, shape, strides, offset)
+    }
+
+    /// Like [`ViewMut::from_parts`] with a parsed [`Format`].
+    pub fn with_format(
+        bytes: &'a mut [u8],
+        format: &Format,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<ViewMut<'a>> {
+        let bytes = RawBytes::of_mut(bytes);
+        ViewMut::checked(RawView::from_parts(
+            bytes,
+            format.clone(),
+            shape,
+            strides,
+            offset,
+        )?)
+    }
+
+    /// A writable view of memory given by a raw pointer.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reads and writes of `len` bytes for `'a`. Other views of the
+    /// same bytes may exist (that is the point: NumPy-style aliasing, which the kernels
+    /// resolve by copying), but none may be used from another thread while this one writes.
+    pub unsafe fn from_raw_parts(
+        ptr: NonNull<u8>,
+        len: usize,
+        format: &Format,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<ViewMut<'a>> {
+        check_len(len)?;
+        // SAFETY: the caller's promise covers `len` readable and writable bytes for 'a.
+        let bytes = unsafe { RawBytes::from_raw(ptr, len) };
+        ViewMut::checked(RawView::from_parts(
+            bytes,
+            format.clone(),
+            shape,
+            strides,
+            offset,
+        )?)
+    }
+
+    /// `memoryview.readonly`: always false for a `ViewMut`.
+    pub fn readonly(&self) -> bool {
+        false
+    }
+
+    /// A read-only view of the same elements, borrowing this one.
+    pub fn as_view(&self) -> View<'_> {
+        View::wrap(self.raw.clone())
+    }
+
+    /// Turns this view into a read-only one for the rest of the borrow.
+    pub fn into_view(self) -> View<'a> {
+        View::wrap(self.raw)
+    }
+
+    /// A shorter-lived writable view of the same elements (so that consuming operations such
+    /// as [`ViewMut::slice`] can be used without giving this one up).
+    pub fn reborrow(&mut self) -> ViewMut<'_> {
+        ViewMut::wrap(self.raw.clone())
+    }
+
+    /// Splits into the elements before `index` along `axis` and those from `index` on; the
+    /// two parts are disjoint, so they can be written from different threads.
+    ///
+    /// ```
+    /// let mut data = [0u32; 8];
+    /// let v = ndview::ViewMut::from_slice(&mut data);
+    /// let (mut a, mut b) = v.split_at(0, 3).unwrap();
+    /// std::thread::scope(|s| {
+    ///     s.spawn(move || a.fill_value(&ndview::Value::Int(1)).unwrap());
+    ///     s.spawn(move || b.fill_value(&ndview::Value::Int(2)).unwrap());
+    /// });
+    /// assert_eq!(data, [1, 1, 1, 2, 2, 2, 2, 2]);
+    /// ```
+    pub fn split_at(self, axis: usize, index: usize) -> Result<(ViewMut<'a>, ViewMut<'a>)> {
+        let l = &self.raw.layout;
+        let ndim = l.ndim();
+        if axis >= ndim {
+            return Err(Error::index(
+                crate::PyErr::IndexError,
+                format!("axis {axis} is out of bounds for array of dimension {ndim}"),
+            ));
+        }
+        let d = l.shape[axis];
+        if index > d {
+            return Err(Error::index(
+                crate::PyErr::IndexError,
+                format!("split index {index} is past the end of axis {axis} with size {d}"),
+            ));
+        }
+        let mut first = l.clone();
+        first.shape[axis] = index;
+        let mut second = l.clone();
+        second.shape[axis] = d - index;
+        if index < d {
+            second.offset += index as isize * l.strides[axis];
+        }
+        let a = self.raw.with_layout(first);
+        let b = self.raw.with_layout(second);
+        Ok((ViewMut::wrap(a), ViewMut::wrap(b)))
+    }
+}
+
+impl std::fmt::Debug for ViewMut<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        display::debug(&self.raw, "ViewMut", f)
+    }
+}
+
+impl std::fmt::Display for ViewMut<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        display::show(&self.raw, f)
+    }
+}
+
+/// The accessors both view types share.
+macro_rules! common_accessors {
+    ($ty:ident) => {
+        impl<'a> $ty<'a> {
+            /// The element format.
+            pub fn format(&self) -> &Format {
+                &self.raw.format
+            }
+
+            /// Bytes per element.
+            pub fn itemsize(&self) -> usize {
+                self.raw.format.itemsize()
+            }
+
+            /// Number of dimensions (0 for a single element).
+            pub fn ndim(&self) -> usize {
+                self.raw.layout.ndim()
+            }
+
+            /// Length of each dimension.
+            pub fn shape(&self) -> &[usize] {
+                &self.raw.layout.shape
+            }
+
+            /// Byte stride of each dimension.
+            pub fn strides(&self) -> &[isize] {
+                &self.raw.layout.strides
+            }
+
+            /// Byte offset of element 0 from the start of the buffer.
+            pub fn offset(&self) -> isize {
+                self.raw.layout.offset
+            }
+
+            /// Number of elements (`prod(shape)`).
+            pub fn len(&self) -> usize {
+                self.raw.layout.len()
+            }
+
+            /// True when the view has no elements.
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// `memoryview.nbytes`: `prod(shape) * itemsize`.
+            pub fn nbytes(&self) -> usize {
+                self.len() * self.itemsize()
+            }
+
+            /// C-contiguity as NumPy defines it (axes of length 0 or 1 ignore their strides;
+            /// an empty view is contiguous; a 0-d view is both C- and F-contiguous).
+            pub fn is_c_contiguous(&self) -> bool {
+                self.raw.layout.is_c_contiguous(self.itemsize())
+            }
+
+            /// Fortran-contiguity as NumPy defines it.
+            pub fn is_f_contiguous(&self) -> bool {
+                self.raw.layout.is_f_contiguous(self.itemsize())
+            }
+
+            /// `memoryview.contiguous`: C- or F-contiguous.
+            pub fn is_contiguous(&self) -> bool {
+                self.is_c_contiguous() || self.is_f_contiguous()
+            }
+        }
+    };
+}
+
+common_accessors!(View);
+common_accessors!(ViewMut);

@@ -1,9 +1,16 @@
 //! The guided tour: what ndview does, step by step. Run it with
 //! `cargo run --release --example tour`.
 
-use ndview::{Format, Value};
+use ndview::{s, Format, Order, Value, View, ViewMut};
+use std::time::Instant;
 
 fn main() -> Result<(), ndview::Error> {
+    formats()?;
+    views()?;
+    Ok(())
+}
+
+fn formats() -> Result<(), ndview::Error> {
     println!("== Formats: struct and PEP 3118 strings ==");
     for text in [
         "<hd",
@@ -15,19 +22,11 @@ fn main() -> Result<(), ndview::Error> {
         "T{l:a:B:b:}",
     ] {
         let f = Format::parse(text)?;
-        let items: Vec<String> = f
-            .items()
-            .iter()
-            .map(|i| {
-                let name = i.name().map(|n| format!(" {n:?}")).unwrap_or_default();
-                format!("{}x{}@{}{}", i.count(), i.code().as_str(), i.offset(), name)
-            })
-            .collect();
         println!(
             "{text:>20}  itemsize {:>2}  align {}  items [{}]",
             f.itemsize(),
             f.alignment(),
-            items.join(", ")
+            describe(f.items())
         );
     }
 
@@ -45,5 +44,111 @@ fn main() -> Result<(), ndview::Error> {
     for bad in ["3 i", "<P", "T{ii", "i@"] {
         println!("{bad:>6}: {}", Format::parse(bad).unwrap_err());
     }
+    Ok(())
+}
+
+fn describe(items: &[ndview::Item]) -> String {
+    items
+        .iter()
+        .map(|i| {
+            let name = i.name().map(|n| format!(":{n}")).unwrap_or_default();
+            let inner = if i.fields().is_empty() {
+                String::new()
+            } else {
+                format!("{{{}}}", describe(i.fields()))
+            };
+            let shape = i.shape().map(|s| format!("{s:?}")).unwrap_or_default();
+            format!(
+                "{shape}{}{}{inner}@{}{name}",
+                i.count(),
+                i.code().as_str(),
+                i.offset()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn views() -> Result<(), ndview::Error> {
+    println!("\n== Views: a buffer, a format, a shape, byte strides, an offset ==");
+    let data: Vec<i32> = (0..24).collect();
+    let v = View::from_slice(&data).reshape(&[2, 3, 4])?;
+    println!("{v:?}\n{v}");
+
+    println!("\n== NumPy slicing, which memoryview refuses ==");
+    let t = v.slice_str("1, ::-1, 1::2")?;
+    println!(
+        "v[1, ::-1, 1::2] -> shape {:?} strides {:?} offset {}",
+        t.shape(),
+        t.strides(),
+        t.offset()
+    );
+    println!("{t}");
+    let m = v.slice(s![.., 0, ..;-2, None])?;
+    println!(
+        "s![.., 0, ..;-2, None] -> shape {:?} strides {:?}",
+        m.shape(),
+        m.strides()
+    );
+
+    println!("\n== cast, exactly memoryview.cast ==");
+    let bytes = v.cast("B", None)?;
+    println!(
+        "cast('B') -> {} bytes, format {:?}",
+        bytes.len(),
+        bytes.format().as_str()
+    );
+    let back = bytes.cast("i", Some(&[4, 6]))?;
+    println!("cast('i', [4, 6]) -> shape {:?}", back.shape());
+    println!(
+        "cast of a transposed view -> {}",
+        v.transpose().cast("B", None).unwrap_err()
+    );
+
+    println!("\n== tobytes in C and F order, hex, tolist ==");
+    let small = View::from_slice(&data[..6]).reshape(&[2, 3])?;
+    println!(
+        "C: {}",
+        View::from_bytes(&small.tobytes(Order::C)).hex_with(' ', 4)?
+    );
+    println!(
+        "F: {}",
+        View::from_bytes(&small.tobytes(Order::F)).hex_with(' ', 4)?
+    );
+    println!("tolist: {}", small.tolist()?);
+
+    println!("\n== Any format decodes, including big-endian records memoryview refuses ==");
+    let rec = [
+        0u8, 1, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0, 2, 0x40, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let r = View::from_parts(&rec, "T{>h:id:>d:x:}", &[2], &[10], 0)?;
+    println!("{} -> {}", r.format(), r.tolist()?);
+
+    println!("\n== Writing through a ViewMut shows in the buffer ==");
+    let mut buf = [0u8; 6];
+    {
+        let mut w = ViewMut::from_bytes(&mut buf);
+        w.set(&[1], &Value::Int(5))?;
+        let tail = w.reborrow().slice_str("1:")?;
+        println!(
+            "after buf[1] = 5, the view starting at 1 sees {} at index 0",
+            tail.get(&[0])?
+        );
+    }
+    println!("buffer: {buf:?}");
+
+    println!("\n== The copy a strided view avoids ==");
+    let big: Vec<f32> = (0..4096 * 4096).map(|i| i as f32).collect();
+    let grid = View::from_slice(&big).reshape(&[4096, 4096])?;
+    let t0 = Instant::now();
+    let every_other = grid.slice(s![..;2, ..;-2])?;
+    let slice_time = t0.elapsed();
+    let t0 = Instant::now();
+    let copied = every_other.tobytes(Order::C);
+    let copy_time = t0.elapsed();
+    println!(
+        "slicing a 64 MiB grid [::2, ::-2]: {slice_time:?}; copying the 16 MiB it selects: {copy_time:?} ({} bytes)",
+        copied.len()
+    );
     Ok(())
 }

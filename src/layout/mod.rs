@@ -137,35 +137,40 @@ impl Layout {
     }
 
     fn reach_error(&self, len: usize, itemsize: usize, lo: i128, hi: i128) -> Error {
-        // Name the axis with the largest reach in the direction that went out.
+        // Name every axis that reaches in the direction that went out, largest reach first.
         let before = lo < 0;
-        let axis = (0..self.ndim()).max_by_key(|&k| {
-            let reach = self.strides[k] as i128 * (self.shape[k] as i128 - 1);
-            if before {
-                -reach
-            } else {
-                reach
-            }
-        });
-        let what = match axis {
-            Some(k) => format!(
-                "axis {k} (length {}, stride {})",
-                self.shape[k], self.strides[k]
-            ),
-            None => "the element".to_owned(),
+        let mut axes: Vec<(i128, usize)> = (0..self.ndim())
+            .map(|k| (self.strides[k] as i128 * (self.shape[k] as i128 - 1), k))
+            .filter(|&(reach, _)| if before { reach < 0 } else { reach > 0 })
+            .map(|(reach, k)| (reach.abs(), k))
+            .collect();
+        axes.sort_by_key(|&(reach, _)| std::cmp::Reverse(reach));
+        let what = if axes.is_empty() {
+            "the element".to_owned()
+        } else {
+            let named: Vec<String> = axes
+                .iter()
+                .map(|&(reach, k)| {
+                    format!(
+                        "axis {k} (length {}, stride {}: {reach} bytes)",
+                        self.shape[k], self.strides[k]
+                    )
+                })
+                .collect();
+            named.join(" and ")
         };
         if before {
             Error::Geometry(format!(
-                "{what} reaches {} bytes before the start of the buffer (offset {}); \
-                 the lowest element must be at offset >= 0",
-                -lo, self.offset
+                "from offset {}, {what} reach {} bytes before the start of the buffer; the \
+                 lowest element must be at offset >= 0",
+                self.offset, -lo
             ))
         } else {
             Error::Geometry(format!(
-                "{what} reaches {} bytes past the end of the {len}-byte buffer (offset {}, \
-                 itemsize {itemsize}); the highest element must end by byte {len}",
-                hi - len as i128,
-                self.offset
+                "from offset {} with itemsize {itemsize}, {what} reach {} bytes past the end of \
+                 the {len}-byte buffer; the highest element must end by byte {len}",
+                self.offset,
+                hi - len as i128
             ))
         }
     }

@@ -101,7 +101,8 @@ impl Layout {
                 ),
             ));
         }
-        let mut shape: Vec<isize> = self.shape.iter().map(|&d| d as isize).collect();
+        let mut shape: smallvec::SmallVec<[isize; 6]> =
+            self.shape.iter().map(|&d| d as isize).collect();
         shape.insert(axis, 1);
         self.reshape(&shape, itemsize)
     }

@@ -1,7 +1,7 @@
 //! `Debug` (format, shape, strides) and `Display` (the values, laid out like NumPy's repr).
 
 use super::{RawView, View};
-use crate::value::Value;
+use crate::layout::SliceItem;
 use std::fmt;
 
 /// Views with more elements than this are summarised with `...`, as NumPy does.
@@ -19,90 +19,96 @@ pub(crate) fn debug(raw: &RawView, name: &str, f: &mut fmt::Formatter<'_>) -> fm
         .finish()
 }
 
+/// The values to print: only those shown, so a huge view prints in time proportional to
+/// what appears on screen.
+enum Shown {
+    Leaf(String),
+    /// An axis: its shown entries, `None` marking the `...` gap.
+    Axis(Vec<Option<Shown>>),
+}
+
 /// Prints the values nested in brackets, one row per line, padded to a common width, and
 /// summarised with `...` beyond 1000 elements (NumPy's `repr` without the `array(...)`).
 pub(crate) fn show(raw: &RawView, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let list = raw_list(raw);
     let summarise = raw.layout.len() > THRESHOLD;
-    let mut texts = Vec::new();
-    collect(&list, summarise, &mut texts);
-    let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
-    let mut texts = texts.into_iter();
-    write_nested(&list, summarise, width, 1, &mut texts, f)
+    let tree = collect(raw, summarise);
+    let width = max_width(&tree);
+    write_tree(&tree, width, 1, f)
 }
 
-fn raw_list(raw: &RawView) -> Value {
-    View::wrap(raw.clone())
-        .tolist()
-        .expect("tolist cannot fail for a valid view")
-}
-
-/// The indices shown along an axis of length `n`: all, or the edges with a gap marker.
-fn shown(n: usize, summarise: bool) -> Vec<Option<usize>> {
-    if summarise && n > 2 * EDGE {
+fn collect(raw: &RawView, summarise: bool) -> Shown {
+    if raw.layout.ndim() == 0 {
+        let text = View::wrap(raw.clone())
+            .tolist()
+            .map_or_else(|e| format!("<{e}>"), |v| v.to_string());
+        return Shown::Leaf(text);
+    }
+    let n = raw.layout.shape[0];
+    let picks = if summarise && n > 2 * EDGE {
         (0..EDGE)
             .map(Some)
             .chain(std::iter::once(None))
             .chain((n - EDGE..n).map(Some))
             .collect()
     } else {
-        (0..n).map(Some).collect()
-    }
-}
-
-fn collect(v: &Value, summarise: bool, out: &mut Vec<String>) {
-    match v {
-        Value::List(items) => {
-            for i in shown(items.len(), summarise).into_iter().flatten() {
-                collect(&items[i], summarise, out);
-            }
-        }
-        leaf => out.push(leaf.to_string()),
-    }
-}
-
-fn write_nested(
-    v: &Value,
-    summarise: bool,
-    width: usize,
-    depth: usize,
-    texts: &mut impl Iterator<Item = String>,
-    f: &mut fmt::Formatter<'_>,
-) -> fmt::Result {
-    let Value::List(items) = v else {
-        let t = texts.next().unwrap_or_default();
-        return write!(f, "{t:>width$}");
+        (0..n).map(Some).collect::<Vec<_>>()
     };
-    let inner_is_list = matches!(items.first(), Some(Value::List(_)));
+    Shown::Axis(
+        picks
+            .into_iter()
+            .map(|i| {
+                i.map(|i| {
+                    let item = [SliceItem::Index(i as isize)];
+                    let layout = raw.layout.slice(&item).expect("in range by construction");
+                    collect(&raw.with_layout(layout), summarise)
+                })
+            })
+            .collect(),
+    )
+}
+
+fn max_width(t: &Shown) -> usize {
+    match t {
+        Shown::Leaf(s) => s.chars().count(),
+        Shown::Axis(items) => items.iter().flatten().map(max_width).max().unwrap_or(0),
+    }
+}
+
+/// How many axes a shown value has below it.
+fn depth(t: &Shown) -> usize {
+    match t {
+        Shown::Leaf(_) => 0,
+        Shown::Axis(items) => 1 + items.iter().flatten().next().map_or(0, depth),
+    }
+}
+
+fn write_tree(t: &Shown, width: usize, indent: usize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let items = match t {
+        Shown::Leaf(s) => return write!(f, "{s:>width$}"),
+        Shown::Axis(items) => items,
+    };
+    // Rows of deeper levels are separated by as many newlines as they have axes (NumPy's
+    // blank lines between blocks), elements of the last axis by ", ".
+    let below = items.iter().flatten().next().map_or(0, depth);
     f.write_str("[")?;
-    for (k, i) in shown(items.len(), summarise).into_iter().enumerate() {
+    for (k, item) in items.iter().enumerate() {
         if k > 0 {
-            if inner_is_list {
-                // Rows of deeper levels are separated by as many blank lines as NumPy uses.
-                let blank = nested_depth(&items[0]);
+            if below > 0 {
                 f.write_str(",")?;
-                for _ in 0..blank {
+                for _ in 0..below {
                     f.write_str("\n")?;
                 }
-                write!(f, "{:depth$}", "")?;
+                write!(f, "{:indent$}", "")?;
             } else {
                 f.write_str(", ")?;
             }
         }
-        match i {
-            Some(i) => write_nested(&items[i], summarise, width, depth + 1, texts, f)?,
+        match item {
+            Some(t) => write_tree(t, width, indent + 1, f)?,
             None => f.write_str("...")?,
         }
     }
     f.write_str("]")
-}
-
-/// How many list levels a value has.
-fn nested_depth(v: &Value) -> usize {
-    match v {
-        Value::List(items) => 1 + items.first().map_or(0, nested_depth),
-        _ => 0,
-    }
 }
 
 impl fmt::Debug for View<'_> {

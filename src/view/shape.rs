@@ -137,7 +137,12 @@ macro_rules! s {
         $crate::s!(@acc [$($out,)* $crate::SliceItem::NewAxis,] $($($rest)*)?)
     };
     (@acc [$($out:expr,)*] $e:expr ; $step:expr $(, $($rest:tt)*)?) => {
-        $crate::s!(@acc [$($out,)* $crate::SliceArg::stepped($e, $step as isize),] $($($rest)*)?)
+        $crate::s!(@acc [$($out,)* $crate::SliceArg::stepped({
+            // `5..1;-1` is Python's 5:1:-1, not an empty Rust range.
+            #[allow(clippy::reversed_empty_ranges)]
+            let range = $e;
+            range
+        }, $step as isize),] $($($rest)*)?)
     };
     (@acc [$($out:expr,)*] $e:expr $(, $($rest:tt)*)?) => {
         $crate::s!(@acc [$($out,)* $crate::SliceItem::from($e),] $($($rest)*)?)

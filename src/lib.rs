@@ -18,19 +18,25 @@
 #![deny(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+mod array;
+pub mod buffer;
 mod element;
 mod engine;
 mod error;
 pub mod format;
+pub mod kernels;
 mod layout;
 mod overlap;
 mod raw;
 mod value;
 mod view;
 
+pub use array::Array;
+pub use buffer::Buffer;
 pub use element::Element;
 pub use error::{Error, PyErr, Result};
 pub use format::{ByteOrder, Code, Format, Item, Mode, Scalar};
+pub use kernels::{CastFrom, CastFromAll, Conversion, Numeric};
 pub use layout::SliceItem;
 pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overlap};
 pub use value::{Complex64, Value};

@@ -1,53 +1,146 @@
-//! Element copies between two strided operands of the same itemsize.
+//! Element copies between two strided operands of the same itemsize: tobytes, copy_from,
+//! contiguous copies. Contiguous runs are `memcpy`, reversed runs a reversed copy the compiler
+//! vectorises, transposed operands go tile by tile with an SSE 4x4 (or 2x2) transpose.
 
+use super::par::{chunks, for_chunks, worth_splitting};
 use super::{Operand, Plan};
 
 /// Copies every element of `src` to the element at the same index of `dst`. Both layouts
-/// have the same shape and elements of `itemsize` bytes; operand order (destination first)
-/// decides the walk order.
+/// have the same shape and elements of `itemsize` bytes; the destination leads the walk.
 ///
 /// # Safety
 /// Both layouts must be valid for their buffers (every element in bounds), `dst` must be
 /// writable through its `RawBytes`, and the destination elements must not overlap the source
 /// elements (callers copy through a temporary when they might).
 pub(crate) unsafe fn copy_elements(dst: Operand<'_>, src: Operand<'_>, itemsize: usize) {
+    // SAFETY: forwarded.
+    unsafe { copy_elements_par(dst, src, itemsize, false) }
+}
+
+/// [`copy_elements`], split across rayon's pool when `parallel` is set and the copy is large.
+///
+/// # Safety
+/// As for [`copy_elements`].
+pub(crate) unsafe fn copy_elements_par(
+    dst: Operand<'_>,
+    src: Operand<'_>,
+    itemsize: usize,
+    parallel: bool,
+) {
     debug_assert_eq!(dst.layout.shape, src.layout.shape);
     let plan = Plan::new(
         &dst.layout.shape,
         [&dst.layout.strides, &src.layout.strides],
         [dst.layout.offset, src.layout.offset],
     );
-    let [ds, ss] = plan.inner_strides();
-    let contiguous = ds == itemsize as isize && ss == itemsize as isize;
-    plan.for_each_run(0..plan.count(), |[d, s], len| {
-        // SAFETY: the plan only produces offsets of elements of the two validated layouts, so
-        // each run's `len` elements lie in their buffers; dst is writable and does not overlap
-        // src (the caller's promise).
-        unsafe {
-            let (dp, sp) = (dst.bytes.at(d), src.bytes.at(s));
-            if contiguous {
-                std::ptr::copy_nonoverlapping(sp, dp, len * itemsize);
-            } else {
-                copy_strided(dp, ds, sp, ss, len, itemsize);
+    let split = parallel && worth_splitting(plan.count(), 2 * itemsize);
+    let (db, sb) = (dst.bytes, src.bytes);
+    if let Some(t) = plan.tiles([itemsize, itemsize]) {
+        let [dp, sp] = plan.inner_strides();
+        let [dq, sq] = plan.axis_strides(t.q);
+        let tile = |[d, s]: [isize; 2], q_len: usize, p_len: usize| {
+            // SAFETY: the plan yields tiles of elements of the two validated layouts; dst is
+            // writable and disjoint from src (the caller's promise).
+            unsafe {
+                copy_tile(
+                    db.at(d),
+                    [dp, dq],
+                    sb.at(s),
+                    [sp, sq],
+                    [p_len, q_len],
+                    itemsize,
+                )
             }
+        };
+        let units = plan.tile_units(t);
+        if split {
+            let per_unit = plan.count() / units.max(1) * 2 * itemsize;
+            for_chunks(units, chunks(units, per_unit), |r| {
+                plan.for_each_tile(t, r, tile)
+            });
+        } else {
+            plan.for_each_tile(t, 0..units, tile);
         }
-    });
+        return;
+    }
+    let [ds, ss] = plan.inner_strides();
+    let run = |[d, s]: [isize; 2], len: usize| {
+        // SAFETY: each run's `len` elements belong to the validated layouts; dst is writable
+        // and disjoint from src.
+        unsafe { copy_run(db.at(d), ds, sb.at(s), ss, len, itemsize) }
+    };
+    let count = plan.count();
+    if split {
+        for_chunks(count, chunks(count, 2 * itemsize), |r| {
+            plan.for_each_run(r, run)
+        });
+    } else {
+        plan.for_each_run(0..count, run);
+    }
 }
 
-/// Copies `len` elements of `itemsize` bytes between strided runs.
+/// Copies one run of `len` elements.
 ///
 /// # Safety
 /// Every element of both runs is in its buffer, the destination is writable, and the runs do
 /// not overlap.
 #[inline]
-unsafe fn copy_strided(
-    dp: *mut u8,
-    ds: isize,
-    sp: *const u8,
-    ss: isize,
-    len: usize,
-    itemsize: usize,
-) {
+unsafe fn copy_run(dp: *mut u8, ds: isize, sp: *const u8, ss: isize, len: usize, is: usize) {
+    let n = is as isize;
+    // SAFETY: (all branches) the caller's promise covers every element touched.
+    unsafe {
+        if ds == n && ss == n {
+            std::ptr::copy_nonoverlapping(sp, dp, len * is);
+        } else if ds == n && ss == -n {
+            reversed(dp, sp.offset(-(n * (len as isize - 1))), len, is);
+        } else {
+            strided(dp, ds, sp, ss, len, is);
+        }
+    }
+}
+
+/// Copies `len` contiguous elements from `src` to `dst` in reverse order.
+///
+/// # Safety
+/// `dst` and `src` each hold `len` elements of `is` bytes, `dst` writable, not overlapping.
+#[inline]
+unsafe fn reversed(dst: *mut u8, src: *const u8, len: usize, is: usize) {
+    macro_rules! rev {
+        ($n:literal) => {{
+            // SAFETY: [u8; N] has alignment 1, so any byte address is a valid element start;
+            // both ranges hold `len` elements and do not overlap.
+            let (d, s) = unsafe {
+                (
+                    std::slice::from_raw_parts_mut(dst.cast::<[u8; $n]>(), len),
+                    std::slice::from_raw_parts(src.cast::<[u8; $n]>(), len),
+                )
+            };
+            for (d, s) in d.iter_mut().zip(s.iter().rev()) {
+                *d = *s;
+            }
+        }};
+    }
+    match is {
+        1 => rev!(1),
+        2 => rev!(2),
+        4 => rev!(4),
+        8 => rev!(8),
+        16 => rev!(16),
+        _ => {
+            let n = is as isize;
+            // SAFETY: as above, element by element.
+            unsafe { strided(dst, n, src.offset(n * (len as isize - 1)), -n, len, is) }
+        }
+    }
+}
+
+/// Copies `len` elements between arbitrarily strided runs.
+///
+/// # Safety
+/// Every element of both runs is in its buffer, the destination is writable, and the runs do
+/// not overlap.
+#[inline]
+unsafe fn strided(dp: *mut u8, ds: isize, sp: *const u8, ss: isize, len: usize, is: usize) {
     macro_rules! typed {
         ($t:ty) => {
             for i in 0..len as isize {
@@ -60,7 +153,7 @@ unsafe fn copy_strided(
             }
         };
     }
-    match itemsize {
+    match is {
         1 => typed!(u8),
         2 => typed!(u16),
         4 => typed!(u32),
@@ -71,6 +164,113 @@ unsafe fn copy_strided(
                 // SAFETY: as above, for `n` bytes per element.
                 unsafe { std::ptr::copy_nonoverlapping(sp.offset(i * ss), dp.offset(i * ds), n) }
             }
+        }
+    }
+}
+
+/// Copies a tile of `p_len x q_len` elements; `[stride_p, stride_q]` per operand.
+///
+/// # Safety
+/// Every element of the tile is in its buffer for both operands, the destination is writable,
+/// and they do not overlap.
+unsafe fn copy_tile(
+    dst: *mut u8,
+    [dp, dq]: [isize; 2],
+    src: *const u8,
+    [sp, sq]: [isize; 2],
+    [p_len, q_len]: [usize; 2],
+    is: usize,
+) {
+    let n = is as isize;
+    let (mut q, mut done_p) = (0usize, 0usize);
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    if (is == 4 || is == 8) && dp == n && sq == n {
+        // The transposed case: dst rows along p, src rows along q. Blocks of 4x4 (f32-sized)
+        // or 2x2 (f64-sized) go through SSE registers.
+        let b = if is == 4 { 4 } else { 2 };
+        done_p = p_len / b * b;
+        while q + b <= q_len {
+            let mut p = 0;
+            while p < done_p {
+                let (d, s) = (
+                    dst.wrapping_offset(q as isize * dq + p as isize * n),
+                    src.wrapping_offset(p as isize * sp + q as isize * n),
+                );
+                // SAFETY: the block's elements are inside the tile (q + b <= q_len,
+                // p + b <= p_len), which the caller guarantees; SSE2 is part of x86_64.
+                unsafe {
+                    if is == 4 {
+                        simd::transpose4x4(d, dq, s, sp)
+                    } else {
+                        simd::transpose2x2(d, dq, s, sp)
+                    }
+                }
+                p += b;
+            }
+            q += b;
+        }
+    }
+    // The rest (or everything, without SIMD): element by element along p for each q.
+    for j in 0..q_len {
+        let from = if j < q { done_p } else { 0 };
+        if from < p_len {
+            let (jd, js) = (j as isize * dq, j as isize * sq);
+            // SAFETY: the remaining elements of row j are inside the tile.
+            unsafe {
+                strided(
+                    dst.wrapping_offset(jd + from as isize * dp),
+                    dp,
+                    src.wrapping_offset(js + from as isize * sp),
+                    sp,
+                    p_len - from,
+                    is,
+                )
+            }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+mod simd {
+    use std::arch::x86_64::*;
+
+    /// Transposes a 4x4 block of 4-byte elements: source rows (4 contiguous elements each)
+    /// `src_row` bytes apart become destination columns, destination rows `dst_row` apart.
+    ///
+    /// # Safety
+    /// All 16 source and destination elements must be in bounds; destination writable.
+    #[inline(always)]
+    pub unsafe fn transpose4x4(dst: *mut u8, dst_row: isize, src: *const u8, src_row: isize) {
+        // SAFETY: the caller guarantees the 4 rows of 16 bytes on each side; unaligned
+        // loads and stores are used, and the shuffles move bits without interpreting them.
+        unsafe {
+            let r0 = _mm_loadu_ps(src.cast());
+            let r1 = _mm_loadu_ps(src.offset(src_row).cast());
+            let r2 = _mm_loadu_ps(src.offset(2 * src_row).cast());
+            let r3 = _mm_loadu_ps(src.offset(3 * src_row).cast());
+            let t0 = _mm_unpacklo_ps(r0, r1);
+            let t1 = _mm_unpacklo_ps(r2, r3);
+            let t2 = _mm_unpackhi_ps(r0, r1);
+            let t3 = _mm_unpackhi_ps(r2, r3);
+            _mm_storeu_ps(dst.cast(), _mm_movelh_ps(t0, t1));
+            _mm_storeu_ps(dst.offset(dst_row).cast(), _mm_movehl_ps(t1, t0));
+            _mm_storeu_ps(dst.offset(2 * dst_row).cast(), _mm_movelh_ps(t2, t3));
+            _mm_storeu_ps(dst.offset(3 * dst_row).cast(), _mm_movehl_ps(t3, t2));
+        }
+    }
+
+    /// Transposes a 2x2 block of 8-byte elements.
+    ///
+    /// # Safety
+    /// As for [`transpose4x4`], with 2 rows of 16 bytes.
+    #[inline(always)]
+    pub unsafe fn transpose2x2(dst: *mut u8, dst_row: isize, src: *const u8, src_row: isize) {
+        // SAFETY: as above.
+        unsafe {
+            let r0 = _mm_loadu_pd(src.cast());
+            let r1 = _mm_loadu_pd(src.offset(src_row).cast());
+            _mm_storeu_pd(dst.cast(), _mm_unpacklo_pd(r0, r1));
+            _mm_storeu_pd(dst.offset(dst_row).cast(), _mm_unpackhi_pd(r0, r1));
         }
     }
 }

@@ -5,9 +5,12 @@
 //! the innermost axis. The kernels here turn runs into memory accesses.
 
 mod copy;
+mod par;
 mod plan;
+mod tile;
 
-pub(crate) use copy::copy_elements;
+pub(crate) use copy::{copy_elements, copy_elements_par};
+pub(crate) use par::{chunks, for_chunks, walk, worth_splitting};
 pub(crate) use plan::Plan;
 
 use crate::layout::Layout;

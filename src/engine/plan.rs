@@ -17,13 +17,13 @@ use std::ops::Range;
 #[derive(Clone, Debug)]
 pub(crate) struct Plan<const N: usize> {
     /// Remaining axes, outermost first. Empty for a single element.
-    dims: Dims,
+    pub(super) dims: Dims,
     /// Per operand, the byte stride of each remaining axis.
-    strides: [Strides; N],
+    pub(super) strides: [Strides; N],
     /// Per operand, the byte offset of the first element visited.
-    offsets: [isize; N],
+    pub(super) offsets: [isize; N],
     /// Total number of elements.
-    count: usize,
+    pub(super) count: usize,
 }
 
 impl<const N: usize> Plan<N> {

@@ -8,6 +8,7 @@ mod ops;
 mod reshape;
 mod slicing;
 
+pub(crate) use ops::axis_index;
 pub(crate) use slicing::parse_index;
 pub use slicing::SliceItem;
 

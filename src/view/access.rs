@@ -2,7 +2,7 @@
 
 use super::{Order, RawView, View, ViewMut};
 use crate::element::Element;
-use crate::engine::{copy_elements, for_each_indexed, Operand, Plan};
+use crate::engine::{copy_elements, copy_elements_par, for_each_indexed, Operand, Plan};
 use crate::error::{Error, PyErr, Result};
 use crate::format::ByteOrder;
 use crate::layout::{c_strides, f_strides, Layout};
@@ -30,7 +30,7 @@ impl RawView {
         self.format.decode_value(buf)
     }
 
-    pub(crate) fn tobytes_into(&self, order: Order, out: &mut [u8]) -> Result<()> {
+    pub(crate) fn tobytes_into(&self, order: Order, out: &mut [u8], parallel: bool) -> Result<()> {
         let n = self.layout.len() * self.itemsize();
         if out.len() != n {
             return Err(Error::Shape(format!(
@@ -38,8 +38,21 @@ impl RawView {
                 out.len()
             )));
         }
+        // SAFETY: `out` is an exclusive slice of exactly n bytes, a separate allocation from
+        // the view's buffer (an exclusive borrow cannot alias the view's shared one).
+        unsafe { self.write_bytes(order, RawBytes::of_mut(out), parallel) };
+        Ok(())
+    }
+
+    /// Writes the elements' bytes in `order` to the first `nbytes` bytes of `out`.
+    ///
+    /// # Safety
+    /// `out` must be writable for `nbytes` bytes (initialised or not) and not overlap the
+    /// view's buffer.
+    unsafe fn write_bytes(&self, order: Order, out: RawBytes, parallel: bool) {
+        let n = self.layout.len() * self.itemsize();
         if n == 0 {
-            return Ok(());
+            return;
         }
         let (is, l) = (self.itemsize(), &self.layout);
         let physical = match order {
@@ -47,37 +60,57 @@ impl RawView {
             Order::F => l.is_f_contiguous(is),
             Order::A => l.is_c_contiguous(is) || l.is_f_contiguous(is),
         };
-        if physical {
+        let shape = if physical {
             // Contiguous with non-negative strides: the elements are the n bytes from element
-            // 0 on, already in the requested order.
-            // SAFETY: those n bytes are exactly the view's elements, inside the buffer.
-            unsafe { self.bytes.read_into(l.offset, out) };
-            return Ok(());
-        }
-        let strides = match order {
-            Order::F => f_strides(&l.shape, is),
-            Order::C | Order::A => c_strides(&l.shape, is),
+            // 0 on, already in the requested order; copy them as one run of bytes.
+            smallvec::smallvec![n]
+        } else {
+            l.shape.clone()
         };
-        let dst_layout = Layout {
-            shape: l.shape.clone(),
-            strides,
-            offset: 0,
+        let (src_layout, dst_layout) = if physical {
+            let mut src = Layout::c_contiguous(&shape, 1);
+            src.offset = l.offset;
+            (src, Layout::c_contiguous(&shape, 1))
+        } else {
+            let strides = match order {
+                Order::F => f_strides(&l.shape, is),
+                Order::C | Order::A => c_strides(&l.shape, is),
+            };
+            let dst = Layout {
+                shape: l.shape.clone(),
+                strides,
+                offset: 0,
+            };
+            (l.clone(), dst)
         };
+        let item = if physical { 1 } else { is };
         let dst = Operand {
-            bytes: RawBytes::of_mut(out),
+            bytes: out,
             layout: &dst_layout,
         };
-        // SAFETY: both layouts are valid for their buffers (dst is a contiguous layout of
-        // exactly `out.len()` bytes), `out` is writable, and it is a separate allocation from
-        // the view's buffer (an exclusive borrow cannot alias the view's shared one).
-        unsafe { copy_elements(dst, self.operand(), is) };
-        Ok(())
+        let src = Operand {
+            bytes: self.bytes,
+            layout: &src_layout,
+        };
+        // SAFETY: both layouts are valid for their buffers (dst is contiguous over exactly n
+        // writable bytes, src describes this view's elements, or for the physical case the n
+        // bytes they occupy), and the caller keeps them apart.
+        unsafe { copy_elements_par(dst, src, item, parallel) };
     }
 
-    fn tobytes(&self, order: Order) -> Vec<u8> {
-        let mut out = vec![0u8; self.layout.len() * self.itemsize()];
-        self.tobytes_into(order, &mut out)
-            .expect("the buffer has exactly nbytes");
+    fn tobytes(&self, order: Order, parallel: bool) -> Vec<u8> {
+        let n = self.layout.len() * self.itemsize();
+        let mut out = crate::buffer::vec_for_overwrite(n);
+        if n > 0 {
+            let ptr = std::ptr::NonNull::new(out.as_mut_ptr()).expect("allocated");
+            // SAFETY: the vector's capacity is n writable bytes, fresh from the allocator,
+            // so they cannot overlap the view's buffer.
+            unsafe {
+                self.write_bytes(order, RawBytes::from_raw(ptr, n), parallel);
+                // Every one of the n bytes was written by write_bytes.
+                out.set_len(n);
+            }
+        }
         out
     }
 
@@ -124,7 +157,7 @@ impl RawView {
     }
 
     fn hex_with(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String> {
-        let bytes = self.tobytes(Order::C);
+        let bytes = self.tobytes(Order::C, false);
         hex(&bytes, sep, bytes_per_sep)
     }
 }
@@ -169,12 +202,22 @@ macro_rules! read_ops {
             /// The elements' bytes in the given order, exactly as `memoryview.tobytes(order)`:
             /// works for every format, including ones ndview cannot decode.
             pub fn tobytes(&self, order: Order) -> Vec<u8> {
-                self.raw.tobytes(order)
+                self.raw.tobytes(order, false)
+            }
+
+            /// [`Self::tobytes`], split across rayon's pool for large views.
+            pub fn par_tobytes(&self, order: Order) -> Vec<u8> {
+                self.raw.tobytes(order, true)
             }
 
             /// Like [`Self::tobytes`], into a buffer of exactly `nbytes()` bytes, for reuse.
             pub fn tobytes_into(&self, order: Order, out: &mut [u8]) -> Result<()> {
-                self.raw.tobytes_into(order, out)
+                self.raw.tobytes_into(order, out, false)
+            }
+
+            /// [`Self::tobytes_into`], split across rayon's pool for large views.
+            pub fn par_tobytes_into(&self, order: Order, out: &mut [u8]) -> Result<()> {
+                self.raw.tobytes_into(order, out, true)
             }
 
             /// The elements as nested lists (a 0-d view gives its element), like
@@ -290,7 +333,7 @@ impl<'a> ViewMut<'a> {
         let overlap = matches!((da, sa), (Some((a, b)), Some((c, e))) if a < e && c < b);
         if overlap {
             // Read everything first, then write from the private copy.
-            let tmp = s.tobytes(Order::C);
+            let tmp = s.tobytes(Order::C, false);
             let tmp_layout = Layout::c_contiguous(&s.layout.shape, is);
             let from = Operand {
                 bytes: RawBytes::of(&tmp),

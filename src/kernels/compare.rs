@@ -1,0 +1,133 @@
+//! Comparisons with a tolerance: NumPy's `allclose`, and `approx`'s traits for views.
+
+use super::convert::{real_scalar, with_real_scalar};
+use super::numeric::Numeric;
+use super::operand::{broadcast_shapes, input, plan_of};
+use crate::error::Result;
+use crate::format::{ByteOrder, Scalar};
+use crate::view::View;
+
+/// Loads one element of a real scalar type as `f64`.
+type Loader = unsafe fn(*const u8, ByteOrder) -> f64;
+
+/// The loader for a scalar type.
+fn loader(s: Scalar) -> Loader {
+    /// # Safety
+    /// `p` must point to a readable element of type `T`.
+    unsafe fn load<T: Numeric>(p: *const u8, order: ByteOrder) -> f64 {
+        // SAFETY: the caller's promise.
+        unsafe { T::load(p, order) }.to_f64()
+    }
+    with_real_scalar!(s, T => load::<T>, unreachable!("real scalars only"))
+}
+
+/// Whether every pair of elements (broadcast together) satisfies `close(a, b)`, with both
+/// loaded as `f64`. Views that do not hold real numbers are never close.
+fn all_pairs(
+    a: &View<'_>,
+    b: &View<'_>,
+    broadcast: bool,
+    close: impl Fn(f64, f64) -> bool,
+) -> bool {
+    let (Ok(sa), Ok(sb)) = (real_scalar(a, "comparison"), real_scalar(b, "comparison")) else {
+        return false;
+    };
+    let shape = if broadcast {
+        match broadcast_shapes(&[a.shape(), b.shape()]) {
+            Ok(s) => s,
+            Err(_) => return false,
+        }
+    } else if a.shape() == b.shape() {
+        a.shape().into()
+    } else {
+        return false;
+    };
+    // Any element type will do for the operand geometry; the loaders read the real type.
+    let ops = (input_any(a, sa, &shape), input_any(b, sb, &shape));
+    let (Some(oa), Some(ob)) = ops else {
+        return false;
+    };
+    let (la, lb) = (loader(sa), loader(sb));
+    let plan = plan_of(&shape, [&oa, &ob]);
+    plan.all(|[pa, pb]| {
+        // SAFETY: the plan yields element offsets of the two validated (broadcast) layouts,
+        // and each loader reads the type its view's format holds.
+        let (x, y) = unsafe { (la(oa.bytes.at(pa), oa.order), lb(ob.bytes.at(pb), ob.order)) };
+        close(x, y)
+    })
+}
+
+/// The operand of `v` broadcast to `shape`, typed by its own scalar.
+fn input_any(v: &View<'_>, s: Scalar, shape: &[usize]) -> Option<super::operand::Operand> {
+    with_real_scalar!(s, T => input::<T>(&v.raw, shape).ok(), None)
+}
+
+impl<'a> View<'a> {
+    /// NumPy's `allclose(a, b, rtol, atol)`: the views broadcast together and every pair
+    /// satisfies `|a - b| <= atol + rtol * |b|` (infinities must be equal; NaN is never close).
+    /// Any real element types, compared as `f64`.
+    ///
+    /// ```
+    /// let a = [1.0f64, 2.0, 3.0];
+    /// let b = [1.0f32, 2.000001, 3.0];
+    /// let (va, vb) = (ndview::View::from_slice(&a), ndview::View::from_slice(&b));
+    /// assert!(va.allclose(&vb, 1e-5, 1e-8).unwrap());
+    /// assert!(!va.allclose(&vb, 0.0, 0.0).unwrap());
+    /// ```
+    pub fn allclose(&self, other: &View<'_>, rtol: f64, atol: f64) -> Result<bool> {
+        real_scalar(self, "allclose")?;
+        real_scalar(other, "allclose")?;
+        broadcast_shapes(&[self.shape(), other.shape()])?;
+        Ok(all_pairs(self, other, true, |a, b| {
+            isclose(a, b, rtol, atol)
+        }))
+    }
+}
+
+/// NumPy's `isclose` for one pair (equal_nan = False).
+pub(crate) fn isclose(a: f64, b: f64, rtol: f64, atol: f64) -> bool {
+    if a.is_finite() && b.is_finite() {
+        (a - b).abs() <= atol + rtol * b.abs()
+    } else {
+        a == b
+    }
+}
+
+impl approx::AbsDiffEq for View<'_> {
+    type Epsilon = f64;
+
+    fn default_epsilon() -> f64 {
+        f64::EPSILON
+    }
+
+    /// Same shape, and every pair within `epsilon` of each other (as `f64`).
+    fn abs_diff_eq(&self, other: &Self, epsilon: f64) -> bool {
+        all_pairs(self, other, false, |a, b| a.abs_diff_eq(&b, epsilon))
+    }
+}
+
+impl approx::RelativeEq for View<'_> {
+    fn default_max_relative() -> f64 {
+        f64::EPSILON
+    }
+
+    /// Same shape, and every pair relatively equal as `f64`s are.
+    fn relative_eq(&self, other: &Self, epsilon: f64, max_relative: f64) -> bool {
+        all_pairs(self, other, false, |a, b| {
+            approx::RelativeEq::relative_eq(&a, &b, epsilon, max_relative)
+        })
+    }
+}
+
+impl approx::UlpsEq for View<'_> {
+    fn default_max_ulps() -> u32 {
+        4
+    }
+
+    /// Same shape, and every pair within `max_ulps` units in the last place (as `f64`s).
+    fn ulps_eq(&self, other: &Self, epsilon: f64, max_ulps: u32) -> bool {
+        all_pairs(self, other, false, |a, b| {
+            approx::UlpsEq::ulps_eq(&a, &b, epsilon, max_ulps)
+        })
+    }
+}

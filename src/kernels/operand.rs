@@ -1,0 +1,256 @@
+//! Typed operands of a kernel: checked formats, broadcasting, overlap with the output, and the
+//! loops that run a closure over one run of elements.
+
+use crate::array::Array;
+use crate::element::Element;
+use crate::engine::{self, Plan};
+use crate::error::{Error, Result};
+use crate::format::ByteOrder;
+use crate::layout::{Dims, Strides};
+use crate::raw::RawBytes;
+use crate::view::RawView;
+
+/// One operand of a walk: where its elements are and in which byte order.
+#[derive(Clone)]
+pub(crate) struct Operand {
+    pub bytes: RawBytes,
+    pub strides: Strides,
+    pub offset: isize,
+    pub order: ByteOrder,
+}
+
+impl Operand {
+    /// Pointer, stride and order of the run starting at byte offset `off`.
+    ///
+    /// # Safety
+    /// `off` must be an element offset of this operand's validated layout.
+    #[inline(always)]
+    pub unsafe fn run(&self, off: isize, stride: isize) -> Run {
+        Run {
+            // SAFETY: the caller's promise.
+            ptr: unsafe { self.bytes.at(off) },
+            stride,
+            order: self.order,
+        }
+    }
+}
+
+/// The start of a run of elements: pointer, byte stride, byte order.
+#[derive(Clone, Copy)]
+pub(crate) struct Run {
+    pub ptr: *mut u8,
+    pub stride: isize,
+    pub order: ByteOrder,
+}
+
+impl Run {
+    /// Whether the run can be a `&[T]`: contiguous, native, aligned, any bit pattern valid.
+    #[inline(always)]
+    pub fn sliceable<T: Element>(&self) -> bool {
+        T::ANY_BIT_PATTERN
+            && self.stride == std::mem::size_of::<T>() as isize
+            && self.order.is_native()
+            && self.ptr as usize % std::mem::align_of::<T>() == 0
+    }
+
+    /// Whether the elements are adjacent (any order, any alignment).
+    #[inline(always)]
+    pub fn contiguous<T>(&self) -> bool {
+        self.stride == std::mem::size_of::<T>() as isize
+    }
+
+    /// Loads element `i`.
+    ///
+    /// # Safety
+    /// Element `i` of the run must be in bounds and hold a `T`.
+    #[inline(always)]
+    pub unsafe fn load<T: Element>(&self, i: usize) -> T {
+        // SAFETY: the caller's promise.
+        unsafe { T::load(self.ptr.offset(i as isize * self.stride), self.order) }
+    }
+
+    /// Loads element `i` of a contiguous run (the stride is the size of `T`).
+    ///
+    /// # Safety
+    /// As for [`Run::load`].
+    #[inline(always)]
+    pub unsafe fn load_adjacent<T: Element>(&self, i: usize) -> T {
+        // SAFETY: the caller's promise.
+        unsafe { T::load(self.ptr.add(i * std::mem::size_of::<T>()), self.order) }
+    }
+
+    /// Stores element `i`.
+    ///
+    /// # Safety
+    /// Element `i` must be in bounds and writable.
+    #[inline(always)]
+    pub unsafe fn store<T: Element>(&self, i: usize, v: T) {
+        // SAFETY: the caller's promise.
+        unsafe { v.store(self.ptr.offset(i as isize * self.stride), self.order) }
+    }
+
+    /// Stores element `i` of a contiguous run.
+    ///
+    /// # Safety
+    /// As for [`Run::store`].
+    #[inline(always)]
+    pub unsafe fn store_adjacent<T: Element>(&self, i: usize, v: T) {
+        // SAFETY: the caller's promise.
+        unsafe { v.store(self.ptr.add(i * std::mem::size_of::<T>()), self.order) }
+    }
+}
+
+/// NumPy's broadcast of several shapes: aligned from the right, each axis equal or 1.
+pub(crate) fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Dims> {
+    let nd = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
+    let mut out: Dims = smallvec::smallvec![1; nd];
+    for s in shapes {
+        for (k, &d) in s.iter().enumerate() {
+            let slot = &mut out[nd - s.len() + k];
+            if *slot == 1 {
+                *slot = d;
+            } else if d != 1 && d != *slot {
+                return Err(Error::Shape(format!(
+                    "operands could not be broadcast together with shapes {}",
+                    shapes
+                        .iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The operand reading `raw` as `T`, broadcast to `shape`.
+pub(crate) fn input<T: Element>(raw: &RawView, shape: &[usize]) -> Result<Operand> {
+    let order = raw.format.holds::<T>().ok_or_else(|| {
+        Error::Type(format!(
+            "the view's format {:?} does not hold {} (format {:?}); view_as or astype first",
+            raw.format.as_str(),
+            std::any::type_name::<T>(),
+            T::FORMAT
+        ))
+    })?;
+    let layout = raw.layout.broadcast_to(shape)?;
+    Ok(Operand {
+        bytes: raw.bytes,
+        strides: layout.strides,
+        offset: layout.offset,
+        order,
+    })
+}
+
+/// The operand writing `T` into `raw` (no broadcasting: it defines the shape).
+pub(crate) fn output<T: Element>(raw: &RawView) -> Result<Operand> {
+    let order = raw.format.holds::<T>().ok_or_else(|| {
+        Error::Type(format!(
+            "the output's format {:?} does not hold {} (format {:?})",
+            raw.format.as_str(),
+            std::any::type_name::<T>(),
+            T::FORMAT
+        ))
+    })?;
+    Ok(Operand {
+        bytes: raw.bytes,
+        strides: raw.layout.strides.clone(),
+        offset: raw.layout.offset,
+        order,
+    })
+}
+
+/// A fresh C-contiguous output array of `T` and the operand that writes it.
+pub(crate) fn fresh<T: Element>(shape: &[usize]) -> Result<(Array, Operand)> {
+    let mut out = Array::zeros_with(&T::format(), shape)?;
+    let op = output::<T>(&out.view_mut().raw)?;
+    Ok((out, op))
+}
+
+/// How an input relates to the output it is written into.
+pub(crate) enum Overlap {
+    /// No shared byte: read it as it is.
+    Apart,
+    /// Exactly the output's elements: reading element i before writing element i is safe.
+    Same,
+    /// Shares bytes otherwise: it must be read from a private copy first.
+    Copy,
+}
+
+/// Classifies `input` (broadcast to the output's shape) against `out`.
+pub(crate) fn overlap(out: &RawView, input: &RawView) -> Overlap {
+    use crate::overlap::{byte_bounds, solve_shares, Overlap as O};
+    let (ob, ib) = (
+        byte_bounds(&out.layout, out.itemsize(), out.bytes.addr()),
+        byte_bounds(&input.layout, input.itemsize(), input.bytes.addr()),
+    );
+    match (ob, ib) {
+        (Some((a, b)), Some((c, d))) if a < d && c < b => {}
+        _ => return Overlap::Apart,
+    }
+    let same_start = out.bytes.addr() as isize + out.layout.offset
+        == input.bytes.addr() as isize + input.layout.offset;
+    if same_start
+        && out.layout.shape == input.layout.shape
+        && out.layout.strides == input.layout.strides
+        && out.itemsize() == input.itemsize()
+    {
+        return Overlap::Same;
+    }
+    match solve_shares(
+        (&out.layout, out.itemsize(), out.bytes.addr()),
+        (&input.layout, input.itemsize(), input.bytes.addr()),
+        1 << 16,
+    ) {
+        O::No => Overlap::Apart,
+        O::Yes | O::TooHard => Overlap::Copy,
+    }
+}
+
+/// Makes `input` safe to read while `out` is written: a private C-contiguous copy when they
+/// share bytes other than element for element. Returns the view to read (the copy lives in
+/// `keep`) and whether it is the output itself (so no slices may be formed over it).
+pub(crate) fn detach(out: &RawView, input: &RawView, keep: &mut Vec<Array>) -> (RawView, bool) {
+    match overlap(out, input) {
+        Overlap::Apart => (input.clone(), false),
+        Overlap::Same => (input.clone(), true),
+        Overlap::Copy => {
+            let copy = crate::view::View::wrap(input.clone()).to_owned();
+            let raw = copy.view().raw.clone();
+            keep.push(copy);
+            (raw, false)
+        }
+    }
+}
+
+/// Walks a plan, sequentially, calling `run(offsets, len)` per run (tiled when operands are
+/// transposed).
+pub(crate) fn walk_seq<const N: usize>(
+    plan: &Plan<N>,
+    itemsizes: [usize; N],
+    mut run: impl FnMut([isize; N], usize),
+) {
+    match plan.tiles(itemsizes) {
+        Some(t) => plan.for_each_tiled_run(t, 0..plan.tile_units(t), &mut run),
+        None => plan.for_each_run(0..plan.count(), &mut run),
+    }
+}
+
+/// Walks a plan, split across rayon's pool when large.
+pub(crate) fn walk_par<const N: usize>(
+    plan: &Plan<N>,
+    itemsizes: [usize; N],
+    run: impl Fn([isize; N], usize) + Sync,
+) {
+    engine::walk(plan, itemsizes, true, run)
+}
+
+/// A layout over `operand`'s strides for `shape` (for building plans).
+pub(crate) fn plan_of<const N: usize>(shape: &[usize], ops: [&Operand; N]) -> Plan<N> {
+    Plan::new(
+        shape,
+        std::array::from_fn(|k| ops[k].strides.as_slice()),
+        std::array::from_fn(|k| ops[k].offset),
+    )
+}

@@ -1,0 +1,180 @@
+//! Arithmetic conveniences: `add`, `sub`, `mul`, `div` of two views and with a scalar,
+//! dispatching on the runtime format once per call (not per element).
+//!
+//! Both views must hold the same real type (any byte order); there is no type promotion:
+//! `astype` first to mix types. Integers wrap on overflow, as NumPy's do; `div` is true
+//! division (`np.divide`), so integer views give `f64`.
+
+use super::convert::{real_scalar, with_real_scalar};
+use super::numeric::{CastFrom, Numeric};
+use crate::array::Array;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::format::Scalar;
+use crate::view::View;
+
+/// Arithmetic on one element type.
+pub trait Arith: Numeric {
+    /// The type of a true division.
+    type Quot: Element;
+    /// `a + b` (wrapping for integers, `or` for bool).
+    fn add(self, b: Self) -> Self;
+    /// `a - b` (wrapping for integers).
+    fn sub(self, b: Self) -> Self;
+    /// `a * b` (wrapping for integers, `and` for bool).
+    fn mul(self, b: Self) -> Self;
+    /// True division.
+    fn true_div(self, b: Self) -> Self::Quot;
+}
+
+macro_rules! int_arith {
+    ($($t:ty)*) => {$(
+        impl Arith for $t {
+            type Quot = f64;
+            #[inline(always)]
+            fn add(self, b: $t) -> $t { self.wrapping_add(b) }
+            #[inline(always)]
+            fn sub(self, b: $t) -> $t { self.wrapping_sub(b) }
+            #[inline(always)]
+            fn mul(self, b: $t) -> $t { self.wrapping_mul(b) }
+            #[inline(always)]
+            fn true_div(self, b: $t) -> f64 { self as f64 / b as f64 }
+        }
+    )*};
+}
+int_arith!(i8 i16 i32 i64 isize u8 u16 u32 u64 usize);
+
+macro_rules! float_arith {
+    ($($t:ty)*) => {$(
+        impl Arith for $t {
+            type Quot = $t;
+            #[inline(always)]
+            fn add(self, b: $t) -> $t { self + b }
+            #[inline(always)]
+            fn sub(self, b: $t) -> $t { self - b }
+            #[inline(always)]
+            fn mul(self, b: $t) -> $t { self * b }
+            #[inline(always)]
+            fn true_div(self, b: $t) -> $t { self / b }
+        }
+    )*};
+}
+float_arith!(half::f16 f32 f64);
+
+impl Arith for bool {
+    type Quot = f64;
+    fn add(self, b: bool) -> bool {
+        self | b
+    }
+    fn sub(self, b: bool) -> bool {
+        self ^ b
+    }
+    fn mul(self, b: bool) -> bool {
+        self & b
+    }
+    fn true_div(self, b: bool) -> f64 {
+        f64::from(u8::from(self)) / f64::from(u8::from(b))
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+fn same_scalar(a: &View<'_>, b: &View<'_>) -> Result<Scalar> {
+    let (sa, sb) = (real_scalar(a, "arithmetic")?, real_scalar(b, "arithmetic")?);
+    if sa != sb {
+        return Err(Error::Type(format!(
+            "arithmetic needs both views to hold the same type, not {:?} and {:?}; astype one \
+             of them first",
+            a.format().as_str(),
+            b.format().as_str()
+        )));
+    }
+    Ok(sa)
+}
+
+fn check_op(s: Scalar, op: Op) -> Result<()> {
+    if s == Scalar::Bool && op == Op::Sub {
+        return Err(Error::Type(
+            "numpy boolean subtract is not supported; use logical xor".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+fn binary(a: &View<'_>, b: &View<'_>, op: Op, par: bool) -> Result<Array> {
+    let s = same_scalar(a, b)?;
+    check_op(s, op)?;
+    with_real_scalar!(s, T => match (op, par) {
+        (Op::Add, false) => a.zip_map(b, |x: T, y: T| x.add(y)),
+        (Op::Add, true) => a.par_zip_map(b, |x: T, y: T| x.add(y)),
+        (Op::Sub, false) => a.zip_map(b, |x: T, y: T| x.sub(y)),
+        (Op::Sub, true) => a.par_zip_map(b, |x: T, y: T| x.sub(y)),
+        (Op::Mul, false) => a.zip_map(b, |x: T, y: T| x.mul(y)),
+        (Op::Mul, true) => a.par_zip_map(b, |x: T, y: T| x.mul(y)),
+        (Op::Div, false) => a.zip_map(b, |x: T, y: T| x.true_div(y)),
+        (Op::Div, true) => a.par_zip_map(b, |x: T, y: T| x.true_div(y)),
+    }, unreachable!("real scalars only"))
+}
+
+/// `x` as a `T`, refused unless exact.
+fn exact<T: Numeric + CastFrom<f64>>(x: f64) -> Result<T> {
+    match T::checked_from(x) {
+        Some(v) if v.to_f64() == x || x.is_nan() && v.is_nan() => Ok(v),
+        _ => Err(Error::Type(format!(
+            "the scalar {x} is not exactly a {}; astype the view first",
+            std::any::type_name::<T>()
+        ))),
+    }
+}
+
+fn scalar(a: &View<'_>, x: f64, op: Op, par: bool) -> Result<Array> {
+    let s = real_scalar(a, "arithmetic")?;
+    check_op(s, op)?;
+    with_real_scalar!(s, T => {
+        let c: T = exact(x)?;
+        match (op, par) {
+            (Op::Add, false) => a.map(|v: T| v.add(c)),
+            (Op::Add, true) => a.par_map(|v: T| v.add(c)),
+            (Op::Sub, false) => a.map(|v: T| v.sub(c)),
+            (Op::Sub, true) => a.par_map(|v: T| v.sub(c)),
+            (Op::Mul, false) => a.map(|v: T| v.mul(c)),
+            (Op::Mul, true) => a.par_map(|v: T| v.mul(c)),
+            (Op::Div, false) => a.map(|v: T| v.true_div(c)),
+            (Op::Div, true) => a.par_map(|v: T| v.true_div(c)),
+        }
+    }, unreachable!("real scalars only"))
+}
+
+macro_rules! ops {
+    ($($name:ident, $par_name:ident, $sname:ident, $par_sname:ident, $op:ident, $doc:literal;)*) => {$(
+        #[doc = concat!("`a ", $doc, " b` element by element, broadcasting, into a new array.")]
+        pub fn $name(a: &View<'_>, b: &View<'_>) -> Result<Array> {
+            binary(a, b, Op::$op, false)
+        }
+        #[doc = concat!("[`", stringify!($name), "`] split across rayon's pool.")]
+        pub fn $par_name(a: &View<'_>, b: &View<'_>) -> Result<Array> {
+            binary(a, b, Op::$op, true)
+        }
+        #[doc = concat!("`a ", $doc, " x` for every element; `x` must convert exactly to the view's type.")]
+        pub fn $sname(a: &View<'_>, x: f64) -> Result<Array> {
+            scalar(a, x, Op::$op, false)
+        }
+        #[doc = concat!("[`", stringify!($sname), "`] split across rayon's pool.")]
+        pub fn $par_sname(a: &View<'_>, x: f64) -> Result<Array> {
+            scalar(a, x, Op::$op, true)
+        }
+    )*};
+}
+
+ops! {
+    add, par_add, add_scalar, par_add_scalar, Add, "+";
+    sub, par_sub, sub_scalar, par_sub_scalar, Sub, "-";
+    mul, par_mul, mul_scalar, par_mul_scalar, Mul, "*";
+    div, par_div, div_scalar, par_div_scalar, Div, "/";
+}

@@ -1,0 +1,447 @@
+//! Reductions: sum, product, min, max, fold, whole-view and along an axis.
+//!
+//! Whole-view reductions cut the walk (in plan order) into fixed blocks of [`BLOCK`] elements,
+//! reduce each block (sums and products pairwise, as NumPy does, for accuracy), then combine the
+//! block results pairwise in order. The blocks do not depend on the number of threads, so the
+//! sequential and parallel forms give bit-identical results.
+
+use super::numeric::Numeric;
+use super::operand::{fresh, input, plan_of, Operand};
+use crate::array::Array;
+use crate::element::Element;
+use crate::engine::{for_chunks, Plan};
+use crate::error::{Error, PyErr, Result};
+use crate::layout::axis_index;
+use crate::layout::Strides;
+use crate::view::View;
+use std::mem::size_of;
+
+/// Elements per block of a whole-view reduction.
+pub(crate) const BLOCK: usize = 8192;
+
+/// Pairwise summation over a slice: below 8 elements in order; up to 128 with eight running
+/// sums combined as a tree; above, the two halves (cut at a multiple of 8) recursively.
+pub(crate) fn pairwise<A: Copy>(xs: &[A], zero: A, add: &impl Fn(A, A) -> A) -> A {
+    let n = xs.len();
+    if n < 8 {
+        return xs.iter().fold(zero, |s, &x| add(s, x));
+    }
+    if n <= 128 {
+        let mut r: [A; 8] = std::array::from_fn(|i| xs[i]);
+        let mut chunks = xs[8..].chunks_exact(8);
+        for c in &mut chunks {
+            for k in 0..8 {
+                r[k] = add(r[k], c[k]);
+            }
+        }
+        let mut s = add(
+            add(add(r[0], r[1]), add(r[2], r[3])),
+            add(add(r[4], r[5]), add(r[6], r[7])),
+        );
+        for &x in chunks.remainder() {
+            s = add(s, x);
+        }
+        return s;
+    }
+    let half = n / 2 / 8 * 8;
+    add(
+        pairwise(&xs[..half], zero, add),
+        pairwise(&xs[half..], zero, add),
+    )
+}
+
+/// Reduces every block of the walk over `a` with `block`, in parallel when asked, and returns
+/// the block results in order.
+fn blocks<T: Element, R: Send>(
+    a: &Operand,
+    plan: &Plan<1>,
+    parallel: bool,
+    block: impl Fn(&mut dyn FnMut(&mut dyn FnMut(T)), Option<&[T]>) -> R + Sync,
+) -> Vec<R> {
+    let count = plan.count();
+    let nblocks = count.div_ceil(BLOCK);
+    let [s] = plan.inner_strides();
+    let one = |b: usize| -> R {
+        let range = b * BLOCK..((b + 1) * BLOCK).min(count);
+        let want = range.len();
+        // A block that is one contiguous, aligned, native run is handed over as a slice.
+        let mut direct: Option<&[T]> = None;
+        plan.for_each_run(range.clone(), |[o], len| {
+            if len == want {
+                // SAFETY: `o` is an element offset of the validated layout.
+                let r = unsafe { a.run(o, s) };
+                if r.sliceable::<T>() {
+                    // SAFETY: the run's `len` elements are in bounds, aligned, native, and
+                    // readable for the view's lifetime, which outlives this call.
+                    direct = Some(unsafe { std::slice::from_raw_parts(r.ptr.cast::<T>(), len) });
+                }
+            }
+        });
+        let mut visit = |sink: &mut dyn FnMut(T)| {
+            plan.for_each_run(range.clone(), |[o], len| {
+                // SAFETY: as above; every element of the run is in bounds.
+                let r = unsafe { a.run(o, s) };
+                for i in 0..len {
+                    // SAFETY: element i of the run is in bounds and holds a T.
+                    sink(unsafe { r.load::<T>(i) });
+                }
+            })
+        };
+        block(&mut visit, direct)
+    };
+    if parallel && crate::engine::worth_splitting(count, size_of::<T>()) {
+        let mut out: Vec<Option<R>> = (0..nblocks).map(|_| None).collect();
+        let slots = std::sync::Mutex::new(&mut out);
+        let per_chunk = crate::engine::chunks(nblocks, BLOCK * size_of::<T>());
+        for_chunks(nblocks, per_chunk, |r| {
+            let results: Vec<(usize, R)> = r.map(|b| (b, one(b))).collect();
+            let mut slots = slots.lock().expect("no panics while holding the lock");
+            for (b, v) in results {
+                slots[b] = Some(v);
+            }
+        });
+        out.into_iter()
+            .map(|r| r.expect("every block ran"))
+            .collect()
+    } else {
+        (0..nblocks).map(one).collect()
+    }
+}
+
+/// The operand and plan of a whole-view reduction over `T`.
+fn reduction<T: Element>(v: &View<'_>) -> Result<(Operand, Plan<1>)> {
+    let a = input::<T>(&v.raw, v.shape())?;
+    let plan = plan_of(v.shape(), [&a]);
+    Ok((a, plan))
+}
+
+/// Sum or product over the whole view, pairwise within blocks and across them.
+fn accumulate<T: Numeric>(
+    v: &View<'_>,
+    parallel: bool,
+    zero: T::Acc,
+    add: impl Fn(T::Acc, T::Acc) -> T::Acc + Sync,
+) -> Result<T::Acc> {
+    let (a, plan) = reduction::<T>(v)?;
+    let partial = blocks::<T, T::Acc>(&a, &plan, parallel, |visit, direct| {
+        if let Some(acc) = direct.and_then(T::as_acc_slice) {
+            return pairwise(acc, zero, &add);
+        }
+        let mut buf: Vec<T::Acc> = Vec::with_capacity(BLOCK);
+        visit(&mut |x: T| buf.push(x.to_acc()));
+        pairwise(&buf, zero, &add)
+    });
+    Ok(pairwise(&partial, zero, &add))
+}
+
+/// Minimum or maximum (NaN wins, as in NumPy) over the whole view.
+fn extreme<T: Numeric>(v: &View<'_>, parallel: bool, min: bool, name: &str) -> Result<T> {
+    if v.is_empty() {
+        return Err(Error::cast(
+            PyErr::ValueError,
+            format!("zero-size array to reduction operation {name} which has no identity"),
+        ));
+    }
+    let pick = move |a: T, b: T| -> T {
+        if a.is_nan() {
+            a
+        } else if b.is_nan() || (if min { b < a } else { b > a }) {
+            b
+        } else {
+            a
+        }
+    };
+    let (a, plan) = reduction::<T>(v)?;
+    let partial = blocks::<T, Option<T>>(&a, &plan, parallel, |visit, direct| {
+        if let Some(xs) = direct {
+            return xs.iter().copied().reduce(pick);
+        }
+        let mut best: Option<T> = None;
+        visit(&mut |x: T| best = Some(best.map_or(x, |b| pick(b, x))));
+        best
+    });
+    Ok(partial
+        .into_iter()
+        .flatten()
+        .reduce(pick)
+        .expect("a non-empty view has a first element"))
+}
+
+impl<'a> View<'a> {
+    /// The sum of all elements, accumulated in [`Numeric::Acc`] (64-bit integers wrapping, or
+    /// the float type), pairwise for accuracy. 0 for an empty view.
+    ///
+    /// ```
+    /// let data: Vec<f32> = (1..=100).map(|x| x as f32).collect();
+    /// let v = ndview::View::from_slice(&data);
+    /// assert_eq!(v.sum::<f32>().unwrap(), 5050.0);
+    /// assert_eq!(v.par_sum::<f32>().unwrap(), v.sum::<f32>().unwrap());
+    /// ```
+    pub fn sum<T: Numeric>(&self) -> Result<T::Acc> {
+        accumulate::<T>(self, false, T::acc_zero(), T::acc_add)
+    }
+
+    /// [`View::sum`] split across rayon's pool; bit-identical to the sequential result.
+    pub fn par_sum<T: Numeric>(&self) -> Result<T::Acc> {
+        accumulate::<T>(self, true, T::acc_zero(), T::acc_add)
+    }
+
+    /// The product of all elements (1 for an empty view).
+    pub fn product<T: Numeric>(&self) -> Result<T::Acc> {
+        accumulate::<T>(self, false, T::acc_one(), T::acc_mul)
+    }
+
+    /// [`View::product`] split across rayon's pool; bit-identical to the sequential result.
+    pub fn par_product<T: Numeric>(&self) -> Result<T::Acc> {
+        accumulate::<T>(self, true, T::acc_one(), T::acc_mul)
+    }
+
+    /// The smallest element (NaN if any is NaN); an error for an empty view, as in NumPy.
+    pub fn min<T: Numeric>(&self) -> Result<T> {
+        extreme(self, false, true, "minimum")
+    }
+
+    /// [`View::min`] split across rayon's pool.
+    pub fn par_min<T: Numeric>(&self) -> Result<T> {
+        extreme(self, true, true, "minimum")
+    }
+
+    /// The largest element (NaN if any is NaN); an error for an empty view, as in NumPy.
+    pub fn max<T: Numeric>(&self) -> Result<T> {
+        extreme(self, false, false, "maximum")
+    }
+
+    /// [`View::max`] split across rayon's pool.
+    pub fn par_max<T: Numeric>(&self) -> Result<T> {
+        extreme(self, true, false, "maximum")
+    }
+
+    /// Folds every element into an accumulator, in the engine's walk order (memory order
+    /// where the layout allows; deterministic for a given layout).
+    pub fn fold<T: Element, A>(&self, init: A, mut f: impl FnMut(A, T) -> A) -> Result<A> {
+        let (a, plan) = reduction::<T>(self)?;
+        let [s] = plan.inner_strides();
+        let mut acc = Some(init);
+        plan.for_each_run(0..plan.count(), |[o], len| {
+            // SAFETY: `o` is an element offset of the validated layout.
+            let r = unsafe { a.run(o, s) };
+            for i in 0..len {
+                // SAFETY: element i of the run is in bounds and holds a T.
+                let x = unsafe { r.load::<T>(i) };
+                acc = Some(f(acc.take().expect("always refilled"), x));
+            }
+        });
+        Ok(acc.expect("always refilled"))
+    }
+
+    /// A parallel fold: each fixed block of elements folds from a clone of `init`, and the
+    /// block results are combined in order with `combine`. Deterministic whatever the number
+    /// of threads.
+    pub fn par_fold<T: Element, A: Clone + Send + Sync>(
+        &self,
+        init: A,
+        f: impl Fn(A, T) -> A + Sync,
+        combine: impl Fn(A, A) -> A,
+    ) -> Result<A> {
+        let (a, plan) = reduction::<T>(self)?;
+        let partial = blocks::<T, A>(&a, &plan, true, |visit, _| {
+            let mut acc = Some(init.clone());
+            visit(&mut |x: T| acc = Some(f(acc.take().expect("refilled"), x)));
+            acc.expect("refilled")
+        });
+        Ok(partial.into_iter().fold(init, combine))
+    }
+
+    /// Sums along `axis` (negative counts from the end) into a new [`Array`] of
+    /// [`Numeric::Acc`] without that axis. Each output element adds its inputs in index order.
+    ///
+    /// ```
+    /// let data: Vec<i16> = (0..6).collect();
+    /// let v = ndview::View::from_slice(&data).reshape(&[2, 3]).unwrap();
+    /// assert_eq!(v.sum_axis::<i16>(0).unwrap().as_slice::<i64>().unwrap(), &[3, 5, 7]);
+    /// assert_eq!(v.sum_axis::<i16>(-1).unwrap().as_slice::<i64>().unwrap(), &[3, 12]);
+    /// ```
+    pub fn sum_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        along_axis::<T, T::Acc>(self, axis, false, Start::Value(T::acc_zero()), |a, x| {
+            T::acc_add(a, x.to_acc())
+        })
+    }
+
+    /// [`View::sum_axis`] split across rayon's pool (bit-identical).
+    pub fn par_sum_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        along_axis::<T, T::Acc>(self, axis, true, Start::Value(T::acc_zero()), |a, x| {
+            T::acc_add(a, x.to_acc())
+        })
+    }
+
+    /// Products along `axis`.
+    pub fn product_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        along_axis::<T, T::Acc>(self, axis, false, Start::Value(T::acc_one()), |a, x| {
+            T::acc_mul(a, x.to_acc())
+        })
+    }
+
+    /// Minima along `axis` (NaN wins); an error when the axis is empty.
+    pub fn min_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        along_axis::<T, T>(self, axis, false, Start::First("minimum", |x| x), |a, x| {
+            if a.is_nan() || (!x.is_nan() && a <= x) {
+                a
+            } else {
+                x
+            }
+        })
+    }
+
+    /// Maxima along `axis` (NaN wins); an error when the axis is empty.
+    pub fn max_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        along_axis::<T, T>(self, axis, false, Start::First("maximum", |x| x), |a, x| {
+            if a.is_nan() || (!x.is_nan() && a >= x) {
+                a
+            } else {
+                x
+            }
+        })
+    }
+}
+
+/// Where an axis reduction starts.
+enum Start<T, A> {
+    /// From this value (sums, products).
+    Value(A),
+    /// From the first element along the axis, converted (min, max); the name is for the
+    /// error on an empty axis.
+    First(&'static str, fn(T) -> A),
+}
+
+/// Reduces along one axis into a new array: the walk follows the input's memory order
+/// (operand 0), the output has stride 0 along the reduced axis, and each output element
+/// accumulates its inputs in increasing index order.
+fn along_axis<T: Element, A: Element>(
+    v: &View<'_>,
+    axis: isize,
+    parallel: bool,
+    start: Start<T, A>,
+    step: impl Fn(A, T) -> A + Sync,
+) -> Result<Array> {
+    let ax = axis_index(axis, v.ndim())?;
+    let mut out_shape: smallvec::SmallVec<[usize; 6]> = v.shape().into();
+    let d = out_shape.remove(ax);
+    let (out, o) = fresh::<A>(&out_shape)?;
+    let mut input_view = v.clone();
+    match start {
+        Start::Value(init) => fill_fresh(&o, &out_shape, init),
+        Start::First(name, conv) => {
+            if d == 0 {
+                return Err(Error::cast(
+                    PyErr::ValueError,
+                    format!("zero-size array to reduction operation {name} which has no identity"),
+                ));
+            }
+            // Start from index 0 along the axis, then reduce the rest.
+            let first = v
+                .raw
+                .layout
+                .slice(&axis_items(ax, crate::SliceItem::Index(0)))?;
+            copy_typed::<T, A>(&o, &View::wrap(v.raw.with_layout(first)), conv)?;
+            let rest = v
+                .raw
+                .layout
+                .slice(&axis_items(ax, crate::SliceItem::range(Some(1), None, 1)))?;
+            input_view = View::wrap(v.raw.with_layout(rest));
+        }
+    }
+    let a = input::<T>(&input_view.raw, input_view.shape())?;
+    // The output's strides with a 0 inserted for the reduced axis.
+    let mut ostrides: Strides = o.strides.clone();
+    ostrides.insert(ax, 0);
+    let oop = Operand {
+        bytes: o.bytes,
+        strides: ostrides,
+        offset: o.offset,
+        order: o.order,
+    };
+    let shape = input_view.shape().to_vec();
+    let run_all = |shape: &[usize], a: &Operand, oop: &Operand| {
+        let plan = plan_of(shape, [a, oop]);
+        let [sa, so] = plan.inner_strides();
+        plan.for_each_run(0..plan.count(), |[pa, po], len| {
+            // SAFETY: offsets of elements of the validated input and the fresh output.
+            let (ra, ro) = unsafe { (a.run(pa, sa), oop.run(po, so)) };
+            for i in 0..len {
+                // SAFETY: element i of both runs is in bounds; the output is a fresh array
+                // whose elements are written only by the chunk that owns them.
+                unsafe {
+                    let acc = ro.load::<A>(i);
+                    ro.store(i, step(acc, ra.load::<T>(i)));
+                }
+            }
+        });
+    };
+    // Parallel: split the output's outermost kept axis, so no two chunks share an output
+    // element.
+    let kept = (0..shape.len()).find(|&k| k != ax);
+    match kept {
+        Some(k) if parallel && crate::engine::worth_splitting(v.len(), size_of::<T>()) => {
+            let dk = shape[k];
+            for_chunks(
+                dk,
+                crate::engine::chunks(dk, v.len() / dk.max(1) * size_of::<T>()),
+                |r| {
+                    let mut sh = shape.clone();
+                    sh[k] = r.len();
+                    let sub = |op: &Operand| Operand {
+                        bytes: op.bytes,
+                        strides: op.strides.clone(),
+                        offset: op.offset + r.start as isize * op.strides[k],
+                        order: op.order,
+                    };
+                    run_all(&sh, &sub(&a), &sub(&oop));
+                },
+            );
+        }
+        _ => run_all(&shape, &a, &oop),
+    }
+    Ok(out)
+}
+
+/// Index items selecting `item` along `axis` and everything along the other axes.
+fn axis_items(axis: usize, item: crate::SliceItem) -> smallvec::SmallVec<[crate::SliceItem; 8]> {
+    let mut items: smallvec::SmallVec<[crate::SliceItem; 8]> =
+        smallvec::smallvec![crate::SliceItem::FULL; axis];
+    items.push(item);
+    items
+}
+
+/// Writes `value` into every element of a fresh output.
+fn fill_fresh<A: Element>(o: &Operand, shape: &[usize], value: A) {
+    let plan = plan_of(shape, [o]);
+    let [s] = plan.inner_strides();
+    plan.for_each_run(0..plan.count(), |[p], len| {
+        // SAFETY: element offsets of the fresh, writable output.
+        let r = unsafe { o.run(p, s) };
+        for i in 0..len {
+            // SAFETY: element i is in bounds and writable.
+            unsafe { r.store(i, value) };
+        }
+    });
+}
+
+/// Writes `conv(x)` for every element `x` of `src` into the fresh output `o` (same shape).
+fn copy_typed<T: Element, A: Element>(
+    o: &Operand,
+    src: &View<'_>,
+    conv: impl Fn(T) -> A,
+) -> Result<()> {
+    let a = input::<T>(&src.raw, src.shape())?;
+    let plan = plan_of(src.shape(), [o, &a]);
+    let [so, sa] = plan.inner_strides();
+    plan.for_each_run(0..plan.count(), |[po, pa], len| {
+        // SAFETY: element offsets of the fresh output and the validated input.
+        let (ro, ra) = unsafe { (o.run(po, so), a.run(pa, sa)) };
+        for i in 0..len {
+            // SAFETY: element i of both runs is in bounds; the output is writable.
+            unsafe { ro.store(i, conv(ra.load::<T>(i))) };
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,521 @@
+//! Kernels against naive references: random shapes, strides (negative, zero by broadcasting,
+//! unaligned), byte orders and broadcasting, sequential and parallel.
+
+use approx::assert_relative_eq;
+use ndview::kernels::ops;
+use ndview::{Conversion, Format, Order, Value, View, ViewMut};
+use proptest::prelude::*;
+
+const CASES: u32 = if cfg!(miri) { 4 } else { 200 };
+
+/// Every index of `shape` in C order.
+fn indices(shape: &[usize]) -> Vec<Vec<isize>> {
+    let mut out = vec![vec![]];
+    for &d in shape {
+        out = out
+            .into_iter()
+            .flat_map(|p| {
+                (0..d as isize).map(move |i| {
+                    let mut q = p.clone();
+                    q.push(i);
+                    q
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// The value of element `ix` of `v` as f64.
+fn f(v: &View<'_>, ix: &[isize]) -> f64 {
+    match v.get(ix).unwrap() {
+        Value::Float(x) => x,
+        Value::Int(i) => i as f64,
+        Value::Bool(b) => f64::from(u8::from(b)),
+        other => panic!("not a number: {other}"),
+    }
+}
+
+/// A random strided layout over a buffer: a permutation of C strides with random signs and
+/// gaps, so writable views built from it never overlap themselves.
+#[derive(Debug, Clone)]
+struct Geo {
+    shape: Vec<usize>,
+    strides: Vec<isize>,
+    offset: usize,
+    len: usize,
+}
+
+fn geo(itemsize: usize) -> impl Strategy<Value = Geo> {
+    (
+        prop::collection::vec(1usize..6, 0..4),
+        any::<u64>(),
+        0usize..3,
+    )
+        .prop_map(move |(shape, seed, pad)| {
+            let nd = shape.len();
+            let mut perm: Vec<usize> = (0..nd).collect();
+            let mut s = seed;
+            for k in (1..nd).rev() {
+                perm.swap(k, (s % (k as u64 + 1)) as usize);
+                s /= 7;
+            }
+            // Strides by permuted C order, with a gap of `pad` bytes after each element.
+            let mut strides = vec![0isize; nd];
+            let mut acc = (itemsize + pad) as isize;
+            for &k in perm.iter().rev() {
+                strides[k] = acc;
+                acc *= shape[k] as isize;
+            }
+            let mut offset = 0isize;
+            for k in 0..nd {
+                if (s >> k) & 1 == 1 {
+                    strides[k] = -strides[k];
+                    offset += -strides[k] * (shape[k] as isize - 1);
+                }
+            }
+            let extent = acc.max(itemsize as isize) + 2;
+            Geo {
+                shape,
+                strides,
+                offset: offset as usize + 1, // an odd start makes elements unaligned
+                len: offset as usize + extent as usize + 1,
+            }
+        })
+}
+
+fn bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// Replaces NaN/huge bit patterns of f32 elements by tame values, in place.
+fn tame_f32(buf: &mut [u8], fmt: &str, g: &Geo) {
+    let mut v = ViewMut::from_parts(buf, fmt, &g.shape, &g.strides, g.offset).unwrap();
+    v.apply(|x: f32| {
+        if x.is_finite() && x.abs() < 1e6 {
+            x
+        } else {
+            1.5
+        }
+    })
+    .unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+
+    #[test]
+    fn map_matches_the_reference(g in geo(4), fmt in prop::sample::select(&["<f", ">f", "f"][..]), seed in any::<u64>(), par in any::<bool>()) {
+        let mut buf = bytes(g.len, seed);
+        tame_f32(&mut buf, fmt, &g);
+        let v = View::from_parts(&buf, fmt, &g.shape, &g.strides, g.offset).unwrap();
+        let h = |x: f32| x * 2.0 + 1.0;
+        let out = if par { v.par_map(h).unwrap() } else { v.map(h).unwrap() };
+        prop_assert_eq!(out.shape(), v.shape());
+        let o = out.view();
+        for ix in indices(v.shape()) {
+            prop_assert_eq!(f(&o, &ix), f64::from(h(f(&v, &ix) as f32)));
+        }
+    }
+
+    #[test]
+    fn zip_map_broadcasts_like_numpy(g in geo(2), seed in any::<u64>(), drop in 0usize..3, ones in any::<u8>(), par in any::<bool>()) {
+        let buf = bytes(g.len, seed);
+        let a = View::from_parts(&buf, ">h", &g.shape, &g.strides, g.offset).unwrap();
+        // b: a's trailing axes, some set to length 1, contiguous little-endian ints.
+        let bshape: Vec<usize> = g.shape.iter().skip(drop.min(g.shape.len())).enumerate()
+            .map(|(k, &d)| if (ones >> k) & 1 == 1 { 1 } else { d }).collect();
+        let n: usize = bshape.iter().product();
+        let bdata: Vec<i32> = (0..n as i32).map(|x| x * 3 - 7).collect();
+        let b = View::from_slice(&bdata).reshape(&bshape.iter().map(|&d| d as isize).collect::<Vec<_>>()).unwrap();
+        let h = |x: i16, y: i32| i64::from(x) * 2 + i64::from(y);
+        let out = if par { a.par_zip_map(&b, h).unwrap() } else { a.zip_map(&b, h).unwrap() };
+        prop_assert_eq!(out.shape(), a.shape());
+        let o = out.view();
+        for ix in indices(a.shape()) {
+            let lead = ix.len() - bshape.len();
+            let bix: Vec<isize> = ix[lead..].iter().zip(&bshape).map(|(&i, &d)| if d == 1 { 0 } else { i }).collect();
+            let want = h(f(&a, &ix) as i16, f(&b, &bix) as i32);
+            prop_assert_eq!(f(&o, &ix), want as f64);
+        }
+    }
+
+    #[test]
+    fn map_into_any_layout_and_zip3(g in geo(8), seed in any::<u64>(), par in any::<bool>()) {
+        let src: Vec<f64> = (0..g.shape.iter().product::<usize>()).map(|i| i as f64 * 0.5).collect();
+        let s = View::from_slice(&src).reshape(&g.shape.iter().map(|&d| d as isize).collect::<Vec<_>>()).unwrap();
+        let mut buf = bytes(g.len, seed);
+        let before = buf.clone();
+        {
+            let mut out = ViewMut::from_parts(&mut buf, "<d", &g.shape, &g.strides, g.offset).unwrap();
+            if par {
+                out.par_map_into(&s, |x: f64| x - 1.0).unwrap();
+            } else {
+                out.map_into(&s, |x: f64| x - 1.0).unwrap();
+            }
+        }
+        let out = View::from_parts(&buf, "<d", &g.shape, &g.strides, g.offset).unwrap();
+        for ix in indices(&g.shape) {
+            prop_assert_eq!(f(&out, &ix), f(&s, &ix) - 1.0);
+        }
+        // Bytes outside the view's elements are untouched.
+        let mut touched = vec![false; buf.len()];
+        for ix in indices(&g.shape) {
+            let off = g.offset as isize + ix.iter().zip(&g.strides).map(|(&i, &st)| i * st).sum::<isize>();
+            for b in 0..8 { touched[(off + b) as usize] = true; }
+        }
+        for (i, (&x, &y)) in buf.iter().zip(&before).enumerate() {
+            if !touched[i] { prop_assert_eq!(x, y); }
+        }
+        let t = s.zip_map3(&s, &s, |a: f64, b: f64, c: f64| a + 2.0 * b - c).unwrap();
+        for ix in indices(&g.shape) {
+            prop_assert_eq!(f(&t.view(), &ix), 2.0 * f(&s, &ix));
+        }
+    }
+
+    #[test]
+    fn apply_and_fill_touch_exactly_the_elements(g in geo(4), seed in any::<u64>(), par in any::<bool>()) {
+        let mut buf = bytes(g.len, seed);
+        let orig = buf.clone();
+        {
+            let mut v = ViewMut::from_parts(&mut buf, ">I", &g.shape, &g.strides, g.offset).unwrap();
+            if par { v.par_apply(|x: u32| x.wrapping_mul(3)).unwrap() } else { v.apply(|x: u32| x.wrapping_mul(3)).unwrap() }
+        }
+        let a = View::from_parts(&orig, ">I", &g.shape, &g.strides, g.offset).unwrap();
+        let b = View::from_parts(&buf, ">I", &g.shape, &g.strides, g.offset).unwrap();
+        for ix in indices(&g.shape) {
+            prop_assert_eq!(f(&b, &ix) as u32, (f(&a, &ix) as u32).wrapping_mul(3));
+        }
+        {
+            let mut v = ViewMut::from_parts(&mut buf, ">I", &g.shape, &g.strides, g.offset).unwrap();
+            if par { v.par_fill(7u32).unwrap() } else { v.fill(7u32).unwrap() }
+        }
+        let b = View::from_parts(&buf, ">I", &g.shape, &g.strides, g.offset).unwrap();
+        prop_assert!(indices(&g.shape).iter().all(|ix| f(&b, ix) == 7.0));
+    }
+
+    #[test]
+    fn reductions_match_the_reference(g in geo(4), seed in any::<u64>()) {
+        let buf = bytes(g.len, seed);
+        let v = View::from_parts(&buf, "<i", &g.shape, &g.strides, g.offset).unwrap();
+        let vals: Vec<i64> = indices(&g.shape).iter().map(|ix| f(&v, ix) as i64).collect();
+        prop_assert_eq!(v.sum::<i32>().unwrap(), vals.iter().fold(0i64, |a, &x| a.wrapping_add(x)));
+        prop_assert_eq!(v.par_sum::<i32>().unwrap(), v.sum::<i32>().unwrap());
+        prop_assert_eq!(v.product::<i32>().unwrap(), vals.iter().fold(1i64, |a, &x| a.wrapping_mul(x)));
+        prop_assert_eq!(v.min::<i32>().ok().map(i64::from), vals.iter().copied().min());
+        prop_assert_eq!(v.max::<i32>().ok().map(i64::from), vals.iter().copied().max());
+        prop_assert_eq!(v.fold(0i64, |a, x: i32| a + i64::from(x)).unwrap(), vals.iter().sum::<i64>());
+        for axis in 0..g.shape.len() {
+            let s = v.sum_axis::<i32>(axis as isize).unwrap();
+            let mut oshape = g.shape.clone();
+            oshape.remove(axis);
+            prop_assert_eq!(s.shape(), &oshape[..]);
+            for oix in indices(&oshape) {
+                let want: i64 = (0..g.shape[axis] as isize).map(|i| {
+                    let mut ix = oix.clone();
+                    ix.insert(axis, i);
+                    f(&v, &ix) as i64
+                }).sum();
+                prop_assert_eq!(f(&s.view(), &oix) as i64, want);
+            }
+            let m = v.max_axis::<i32>(axis as isize).unwrap();
+            for oix in indices(&oshape) {
+                let want = (0..g.shape[axis] as isize).map(|i| {
+                    let mut ix = oix.clone();
+                    ix.insert(axis, i);
+                    f(&v, &ix) as i64
+                }).max().unwrap();
+                prop_assert_eq!(f(&m.view(), &oix) as i64, want);
+            }
+        }
+    }
+
+    #[test]
+    fn copies_of_transposed_and_reversed_views_match_the_gather(rows in 1usize..80, cols in 1usize..80, is in prop::sample::select(&[1usize, 2, 3, 4, 8][..]), seed in any::<u64>(), par in any::<bool>()) {
+        let buf = bytes(rows * cols * is, seed);
+        let fmt = format!("{is}s");
+        let v = View::from_parts(&buf, &fmt, &[rows, cols], &[(cols * is) as isize, is as isize], 0).unwrap();
+        for w in [v.transpose(), v.slice_str("::-1, ::-1").unwrap(), v.slice_str("::2, ::-3").unwrap().transpose()] {
+            let got = if par { w.par_tobytes(Order::C) } else { w.tobytes(Order::C) };
+            let want: Vec<u8> = indices(w.shape()).iter().flat_map(|ix| {
+                let off = w.offset() + ix.iter().zip(w.strides()).map(|(&i, &s)| i * s).sum::<isize>();
+                buf[off as usize..off as usize + is].to_vec()
+            }).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}
+
+#[test]
+fn overlapping_inputs_give_numpys_answer() {
+    // out = a[1:] <- a[:-1] * 10 + a[1:] on one buffer, as NumPy computes it.
+    let mut data: Vec<i32> = (1..=8).collect();
+    let orig = data.clone();
+    let ptr = std::ptr::NonNull::new(data.as_mut_ptr().cast::<u8>()).unwrap();
+    let fmt = Format::parse("i").unwrap();
+    // SAFETY: all views cover `data` (32 bytes), which outlives them; they are used on this
+    // thread only, and the kernel detects the overlap and reads a copy.
+    unsafe {
+        let head = View::from_raw_parts(ptr, 32, &fmt, &[7], &[4], 0).unwrap();
+        let tail = View::from_raw_parts(ptr, 32, &fmt, &[7], &[4], 4).unwrap();
+        let mut out = ViewMut::from_raw_parts(ptr, 32, &fmt, &[7], &[4], 4).unwrap();
+        out.zip_map_into(&head, &tail, |x: i32, y: i32| x * 10 + y)
+            .unwrap();
+    }
+    let want: Vec<i32> = std::iter::once(orig[0])
+        .chain((1..8).map(|i| orig[i - 1] * 10 + orig[i]))
+        .collect();
+    assert_eq!(data, want);
+    // Reversal in place: a[:] = a[::-1].
+    let mut data: Vec<f32> = (0..1000).map(|x| x as f32).collect();
+    let ptr = std::ptr::NonNull::new(data.as_mut_ptr().cast::<u8>()).unwrap();
+    let fmt = Format::parse("f").unwrap();
+    // SAFETY: as above.
+    unsafe {
+        let rev = View::from_raw_parts(ptr, 4000, &fmt, &[1000], &[-4], 3996).unwrap();
+        let mut out = ViewMut::from_raw_parts(ptr, 4000, &fmt, &[1000], &[4], 0).unwrap();
+        out.par_map_into(&rev, |x: f32| x).unwrap();
+    }
+    assert!(data.iter().enumerate().all(|(i, &x)| x == (999 - i) as f32));
+}
+
+#[test]
+fn astype_converts_every_pair_like_rust_casts() {
+    let ints: Vec<i64> = vec![-300, -129, -1, 0, 1, 127, 128, 255, 256, 70000, i64::MAX];
+    let v = View::from_slice(&ints);
+    let to_u8 = v.astype::<u8>(Conversion::Saturating).unwrap();
+    assert_eq!(
+        to_u8.as_slice::<u8>().unwrap(),
+        &[0, 0, 0, 0, 1, 127, 128, 255, 255, 255, 255]
+    );
+    let to_i8 = v.astype::<i8>(Conversion::Saturating).unwrap();
+    assert_eq!(
+        to_i8.as_slice::<i8>().unwrap(),
+        &[-128, -128, -1, 0, 1, 127, 127, 127, 127, 127, 127]
+    );
+    assert!(v.astype::<u8>(Conversion::Checked).is_err());
+    let small = View::from_slice(&ints[2..6]);
+    assert_eq!(
+        small
+            .astype::<i16>(Conversion::Checked)
+            .unwrap()
+            .as_slice::<i16>()
+            .unwrap(),
+        &[-1, 0, 1, 127]
+    );
+    let floats = [f64::NAN, -1.5, 2.7, 1e300, f64::INFINITY];
+    let fv = View::from_slice(&floats);
+    assert_eq!(
+        fv.astype::<i32>(Conversion::Saturating)
+            .unwrap()
+            .as_slice::<i32>()
+            .unwrap(),
+        &[0, -1, 2, i32::MAX, i32::MAX]
+    );
+    let f32s = fv.astype::<f32>(Conversion::Saturating).unwrap();
+    assert!(f32s.as_slice::<f32>().unwrap()[3].is_infinite());
+    assert!(fv
+        .slice_str("1:4")
+        .unwrap()
+        .astype::<f32>(Conversion::Checked)
+        .is_err()); // 1e300 overflows
+    assert!(fv
+        .slice_str("1:3")
+        .unwrap()
+        .astype::<f32>(Conversion::Checked)
+        .is_ok());
+    // f16 <-> f32 through the vectorised slice path, strided and big-endian through the rest.
+    let halves: Vec<half::f16> = (0..100)
+        .map(|i| half::f16::from_f32(i as f32 * 0.25))
+        .collect();
+    let hv = View::from_slice(&halves);
+    let f = hv.astype::<f32>(Conversion::Saturating).unwrap();
+    assert_eq!(f.as_slice::<f32>().unwrap()[99], 24.75);
+    let strided = hv
+        .slice_str("::-3")
+        .unwrap()
+        .astype::<f32>(Conversion::Checked)
+        .unwrap();
+    assert_eq!(strided.as_slice::<f32>().unwrap()[0], 24.75);
+    let back = f
+        .view()
+        .astype::<half::f16>(Conversion::Saturating)
+        .unwrap();
+    assert_eq!(back.as_slice::<half::f16>().unwrap(), &halves[..]);
+    let raw: Vec<u8> = halves.iter().flat_map(|h| h.to_be_bytes()).collect();
+    let be = View::from_parts(&raw, ">e", &[100], &[2], 0).unwrap();
+    assert_eq!(
+        be.par_astype::<f64>(Conversion::Checked)
+            .unwrap()
+            .as_slice::<f64>()
+            .unwrap()[7],
+        1.75
+    );
+    // Complex views have no real conversion.
+    let z = [0u8; 16];
+    assert!(View::from_parts(&z, "Zd", &[1], &[16], 0)
+        .unwrap()
+        .astype::<f64>(Conversion::Saturating)
+        .is_err());
+}
+
+#[test]
+fn float_reductions_are_accurate_and_nan_aware() {
+    let data: Vec<f32> = (0..100_000).map(|i| 0.1 + (i % 7) as f32).collect();
+    let v = View::from_slice(&data);
+    let exact: f64 = data.iter().map(|&x| f64::from(x)).sum();
+    assert_relative_eq!(
+        f64::from(v.sum::<f32>().unwrap()),
+        exact,
+        max_relative = 1e-6
+    );
+    assert_relative_eq!(
+        f64::from(v.slice_str("::-3").unwrap().sum::<f32>().unwrap()),
+        data.iter()
+            .rev()
+            .step_by(3)
+            .map(|&x| f64::from(x))
+            .sum::<f64>(),
+        max_relative = 1e-6
+    );
+    let with_nan = [1.0f64, f64::NAN, -3.0];
+    let n = View::from_slice(&with_nan);
+    assert!(n.min::<f64>().unwrap().is_nan() && n.max::<f64>().unwrap().is_nan());
+    assert!(n.sum::<f64>().unwrap().is_nan());
+    assert_eq!(
+        View::from_slice(&[2.0f64, -3.0]).product::<f64>().unwrap(),
+        -6.0
+    );
+    let empty: [f32; 0] = [];
+    assert_eq!(View::from_slice(&empty).sum::<f32>().unwrap(), 0.0);
+    assert!(View::from_slice(&empty).min::<f32>().is_err());
+    let flags = [true, false, true];
+    assert_eq!(View::from_slice(&flags).sum::<bool>().unwrap(), 2);
+    let halves = [half::f16::from_f32(1.5); 4];
+    assert_eq!(
+        View::from_slice(&halves).sum::<half::f16>().unwrap(),
+        6.0f32
+    );
+}
+
+#[test]
+fn parallel_results_are_bit_identical_whatever_the_thread_count() {
+    let n: usize = if cfg!(miri) { 20_000 } else { 1_500_000 };
+    let data: Vec<f32> = (0..n)
+        .map(|i| ((i * 7919) % 1000) as f32 * 1e-3 + 1e-7 * i as f32)
+        .collect();
+    let v = View::from_slice(&data)
+        .reshape(&[n as isize / 500, 500])
+        .unwrap();
+    let views = [v.clone(), v.transpose(), v.slice_str("::-1, 1::2").unwrap()];
+    for w in &views {
+        let seq = w.sum::<f32>().unwrap();
+        let seq_axis = w.sum_axis::<f32>(0).unwrap();
+        let seq_fold = w
+            .par_fold(0.0f64, |a, x: f32| a + f64::from(x), |a, b| a + b)
+            .unwrap();
+        for threads in [1, 2, 3, 4, 7] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                assert_eq!(
+                    w.par_sum::<f32>().unwrap().to_bits(),
+                    seq.to_bits(),
+                    "{threads} threads"
+                );
+                assert_eq!(
+                    w.par_sum_axis::<f32>(0).unwrap().as_bytes(),
+                    seq_axis.as_bytes()
+                );
+                let fold = w
+                    .par_fold(0.0f64, |a, x: f32| a + f64::from(x), |a, b| a + b)
+                    .unwrap();
+                assert_eq!(fold.to_bits(), seq_fold.to_bits());
+                let m = w.par_map(|x: f32| x * 3.0).unwrap();
+                assert_eq!(m.as_bytes(), w.map(|x: f32| x * 3.0).unwrap().as_bytes());
+            });
+        }
+    }
+}
+
+#[test]
+fn allclose_and_approx_traits() {
+    let a = [1.0f64, 2.0, f64::INFINITY];
+    let b = [1.0f32, 2.0001, f32::INFINITY];
+    let (va, vb) = (View::from_slice(&a), View::from_slice(&b));
+    assert!(va.allclose(&vb, 1e-3, 0.0).unwrap());
+    assert!(!va.allclose(&vb, 1e-6, 0.0).unwrap());
+    let row = [1.0f64];
+    assert!(View::from_slice(&row)
+        .broadcast_to(&[3])
+        .unwrap()
+        .allclose(&View::from_slice(&[1.0f32; 3]), 0.0, 0.0)
+        .unwrap());
+    let nan = [f64::NAN];
+    assert!(!View::from_slice(&nan)
+        .allclose(&View::from_slice(&nan), 1.0, 1.0)
+        .unwrap());
+    let c = [1.0f64, 2.0];
+    let d = [1.0f64, f64::from_bits(2.0f64.to_bits() + 1)]; // one unit in the last place
+    approx::assert_relative_eq!(View::from_slice(&c), View::from_slice(&d));
+    approx::assert_abs_diff_eq!(View::from_slice(&c), View::from_slice(&d), epsilon = 1e-12);
+    approx::assert_ulps_eq!(View::from_slice(&c), View::from_slice(&d), max_ulps = 8);
+    approx::assert_abs_diff_ne!(View::from_slice(&c), View::from_slice(&[1.0f64, 2.1]));
+    assert!(View::from_slice(&c)
+        .allclose(&View::from_slice(&[1.0f64; 3]), 1.0, 1.0)
+        .is_err());
+}
+
+#[test]
+fn arithmetic_dispatches_on_the_runtime_format() {
+    let a: Vec<i16> = vec![1, 2, 3, i16::MAX];
+    let b: Vec<i16> = vec![10, 20, 30, 1];
+    let (va, vb) = (View::from_slice(&a), View::from_slice(&b));
+    assert_eq!(
+        ops::add(&va, &vb).unwrap().as_slice::<i16>().unwrap(),
+        &[11, 22, 33, i16::MIN]
+    );
+    assert_eq!(
+        ops::sub(&vb, &va).unwrap().as_slice::<i16>().unwrap(),
+        &[9, 18, 27, i16::MIN + 2]
+    );
+    assert_eq!(
+        ops::par_mul(&va, &vb).unwrap().as_slice::<i16>().unwrap(),
+        &[10, 40, 90, i16::MAX]
+    );
+    assert_eq!(
+        ops::div(&vb, &va).unwrap().as_slice::<f64>().unwrap()[0],
+        10.0
+    );
+    assert_eq!(
+        ops::mul_scalar(&va, 2.0)
+            .unwrap()
+            .as_slice::<i16>()
+            .unwrap()[2],
+        6
+    );
+    assert!(ops::add_scalar(&va, 0.5).is_err()); // not exactly an i16
+    let big: Vec<u8> = [1u8, 0, 2, 0].to_vec();
+    let be = View::from_parts(&big, ">h", &[2], &[2], 0).unwrap();
+    let le = View::from_parts(&big, "<h", &[2], &[2], 0).unwrap();
+    assert_eq!(
+        ops::add(&be, &le).unwrap().as_slice::<i16>().unwrap(),
+        &[256 + 1, 512 + 2]
+    );
+    let f = [1.5f32, 2.5];
+    assert!(ops::add(&va.slice_str(":2").unwrap(), &View::from_slice(&f)).is_err()); // no promotion
+    assert!(ops::sub(&View::from_slice(&[true]), &View::from_slice(&[false])).is_err());
+    let col = [100i16, 200];
+    let c = View::from_slice(&col).reshape(&[2, 1]).unwrap();
+    assert_eq!(ops::add(&va, &c).unwrap().shape(), &[2, 4]);
+}

@@ -1,12 +1,14 @@
 //! The guided tour: what ndview does, step by step. Run it with
 //! `cargo run --release --example tour`.
 
-use ndview::{s, Format, Order, Value, View, ViewMut};
+use ndview::kernels::ops;
+use ndview::{s, Conversion, Format, Order, Value, View, ViewMut};
 use std::time::Instant;
 
 fn main() -> Result<(), ndview::Error> {
     formats()?;
     views()?;
+    kernels()?;
     Ok(())
 }
 
@@ -150,5 +152,63 @@ fn views() -> Result<(), ndview::Error> {
         "slicing a 64 MiB grid [::2, ::-2]: {slice_time:?}; copying the 16 MiB it selects: {copy_time:?} ({} bytes)",
         copied.len()
     );
+    Ok(())
+}
+
+fn kernels() -> Result<(), ndview::Error> {
+    println!("\n== Kernels: closures over values, any layout, broadcasting ==");
+    let a: Vec<f32> = (0..6).map(|x| x as f32).collect();
+    let col = [10.0f32, 20.0];
+    let grid = View::from_slice(&a).reshape(&[2, 3])?;
+    let column = View::from_slice(&col).reshape(&[2, 1])?;
+    let sum = grid.zip_map(&column, |x: f32, y: f32| x + y)?;
+    println!("[[0,1,2],[3,4,5]] + [[10],[20]] = {}", sum.view().tolist()?);
+    let big_endian = [0u8, 1, 0, 2, 0, 3];
+    let be = View::from_parts(&big_endian, ">h", &[3], &[2], 0)?;
+    println!(
+        "big-endian shorts doubled: {}",
+        be.map(|x: i16| x * 2)?.view().tolist()?
+    );
+    println!(
+        "ops::mul_scalar dispatches on the format once: {}",
+        ops::mul_scalar(&be, 3.0)?.view().tolist()?
+    );
+    let pixels: Vec<u8> = vec![0, 128, 255];
+    let f = View::from_slice(&pixels).astype::<f32>(Conversion::Saturating)?;
+    println!("u8 -> f32: {}", f.view().tolist()?);
+    println!(
+        "sum {}, max {}, sum along axis 0 {}",
+        grid.sum::<f32>()?,
+        grid.max::<f32>()?,
+        grid.sum_axis::<f32>(0)?.view().tolist()?
+    );
+
+    println!("\n== The same kernels on all cores, with the same answer ==");
+    let n = 4096;
+    let data: Vec<f32> = (0..n * n).map(|i| (i % 1000) as f32 * 0.001).collect();
+    let m = View::from_slice(&data).reshape(&[n as isize, n as isize])?;
+    let t = m.transpose();
+    let mut out = vec![0f32; n * n];
+    let time = |f: &mut dyn FnMut()| {
+        let t0 = Instant::now();
+        f();
+        t0.elapsed()
+    };
+    let mut o = ViewMut::from_slice(&mut out).reshape(&[n as isize, n as isize])?;
+    let seq = time(&mut || o.zip_map_into(&m, &t, |x: f32, y: f32| x + y).unwrap());
+    let par = time(&mut || o.par_zip_map_into(&m, &t, |x: f32, y: f32| x + y).unwrap());
+    println!(
+        "64 MiB a + a.T: {seq:?} on one thread, {par:?} on {} threads",
+        rayon::current_num_threads()
+    );
+    let (s1, s2) = (m.sum::<f32>()?, m.par_sum::<f32>()?);
+    println!(
+        "sum {s1} sequential, {s2} parallel: bit-identical: {}",
+        s1.to_bits() == s2.to_bits()
+    );
+    let copy = time(&mut || {
+        std::hint::black_box(t.tobytes(Order::C));
+    });
+    println!("tobytes of the transposed 64 MiB view (tiled SSE transpose): {copy:?}");
     Ok(())
 }

@@ -92,6 +92,7 @@ impl Buffer {
         {
             // Advice only: failure (no THP support) leaves ordinary pages.
             let _ = map.advise_range(memmap2::Advice::HugePage, start, len);
+            populate(map.as_mut_ptr().wrapping_add(start), len);
         }
         let ptr = NonNull::new(map.as_mut_ptr().wrapping_add(start))
             .expect("a mapping is never at address 0");
@@ -194,7 +195,30 @@ pub(crate) fn vec_for_overwrite(len: usize) -> Vec<u8> {
             unsafe {
                 libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
             }
+            populate(start as *mut u8, end - start);
         }
     }
     v
+}
+
+/// Faults in (zeroed, writable) pages of a fresh large allocation in one system call, so that
+/// a parallel kernel writing it afterwards does not take the page faults on several threads at
+/// once. Linux 5.14+; elsewhere the pages fault in on first write as usual.
+#[cfg(all(target_os = "linux", not(miri)))]
+fn populate(ptr: *mut u8, len: usize) {
+    let page = 4096;
+    let start = (ptr as usize).div_ceil(page) * page;
+    let end = (ptr as usize + len) / page * page;
+    if end > start {
+        // SAFETY: MADV_POPULATE_WRITE only faults in pages of memory the caller owns (fresh,
+        // not yet handed out, so nothing reads or writes it concurrently); it does not change
+        // the contents of pages already present, and failure (older kernels) is harmless.
+        unsafe {
+            libc::madvise(
+                start as *mut libc::c_void,
+                end - start,
+                libc::MADV_POPULATE_WRITE,
+            );
+        }
+    }
 }

@@ -105,7 +105,11 @@ impl Scalar {
         static CACHE: OnceLock<Vec<Format>> = OnceLock::new();
         let cache = CACHE.get_or_init(|| {
             ALL.iter()
-                .map(|s| Format::parse(s.native_format()).expect("native formats parse"))
+                .map(|s| {
+                    Format::parse(s.native_format())
+                        .expect("native formats parse")
+                        .into_static()
+                })
                 .collect()
         });
         let idx = ALL

@@ -30,8 +30,27 @@ use std::sync::{Arc, OnceLock};
 /// assert_eq!(rec.itemsize(), 12);
 /// ```
 #[derive(Clone)]
-pub struct Format(Arc<Inner>);
+pub struct Format(Repr);
 
+/// Formats parsed once for the whole program (the native single characters) are static, so
+/// cloning and dropping them is a pointer copy; others are reference counted.
+#[derive(Clone)]
+enum Repr {
+    Static(&'static Inner),
+    Shared(Arc<Inner>),
+}
+
+impl std::ops::Deref for Repr {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        match self {
+            Repr::Static(i) => i,
+            Repr::Shared(a) => a,
+        }
+    }
+}
+
+#[derive(Clone)]
 struct Inner {
     text: Box<str>,
     items: Vec<Item>,
@@ -124,7 +143,7 @@ impl Format {
         let values = items.iter().map(Item::values).sum();
         let scalar = single_scalar(&items, true);
         let plain_scalar = single_scalar(&items, false);
-        Format(Arc::new(Inner {
+        Format(Repr::Shared(Arc::new(Inner {
             text: text.into(),
             scalar,
             plain_scalar,
@@ -134,7 +153,19 @@ impl Format {
             natural_size,
             alignment,
             values,
-        }))
+        })))
+    }
+
+    /// This format as one that lives for the rest of the program (for the few formats that
+    /// are parsed once and shared: cloning them then costs no reference counting).
+    pub(crate) fn into_static(self) -> Format {
+        match self.0 {
+            Repr::Static(_) => self,
+            Repr::Shared(arc) => {
+                let inner: Inner = Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone());
+                Format(Repr::Static(Box::leak(Box::new(inner))))
+            }
+        }
     }
 
     /// The format string exactly as given (memoryview keeps it verbatim).
@@ -191,7 +222,7 @@ impl Format {
 
     /// True when both formats are the same parsed object or spell the same string.
     pub(crate) fn same(&self, other: &Format) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        std::ptr::eq::<Inner>(&*self.0, &*other.0)
             || (self.0.text == other.0.text && self.0.itemsize == other.0.itemsize)
     }
 }
@@ -238,13 +269,8 @@ fn cached_native(text: &str) -> Option<Format> {
                 let text = format!("{prefix}{}", c as char);
                 let parsed =
                     parse::parse(&text, false).expect("native single-character formats parse");
-                v.push(Format::build(
-                    &text,
-                    parsed.items,
-                    parsed.size,
-                    parsed.size,
-                    parsed.align,
-                ));
+                let f = Format::build(&text, parsed.items, parsed.size, parsed.size, parsed.align);
+                v.push(f.into_static());
             }
         }
         v

@@ -8,8 +8,11 @@ use super::operand::{detach, fresh, input, output, plan_of, walk_par, walk_seq, 
 use crate::array::Array;
 use crate::element::Element;
 use crate::error::Result;
+use crate::format::ByteOrder;
 use crate::view::{RawView, View, ViewMut};
 use std::mem::size_of;
+
+const NATIVE: ByteOrder = ByteOrder::NATIVE;
 
 /// `out[i] = f(a[i])` over one run.
 ///
@@ -36,6 +39,12 @@ unsafe fn run1<A: Element, U: Element>(
         } else if out.contiguous::<U>() && a.contiguous::<A>() {
             for i in 0..len {
                 out.store_adjacent(i, f(a.load_adjacent(i)));
+            }
+        } else if out.order.is_native() && a.order.is_native() {
+            let (mut po, mut pa) = (out.ptr, a.ptr);
+            for _ in 0..len {
+                f(A::load(pa, NATIVE)).store(po, NATIVE);
+                (po, pa) = (po.wrapping_offset(out.stride), pa.wrapping_offset(a.stride));
             }
         } else {
             for i in 0..len {
@@ -69,6 +78,14 @@ unsafe fn run2<A: Element, B: Element, U: Element>(
         } else if out.contiguous::<U>() && a.contiguous::<A>() && b.contiguous::<B>() {
             for i in 0..len {
                 out.store_adjacent(i, f(a.load_adjacent(i), b.load_adjacent(i)));
+            }
+        } else if out.order.is_native() && a.order.is_native() && b.order.is_native() {
+            let (mut po, mut pa, mut pb) = (out.ptr, a.ptr, b.ptr);
+            for _ in 0..len {
+                f(A::load(pa, NATIVE), B::load(pb, NATIVE)).store(po, NATIVE);
+                po = po.wrapping_offset(out.stride);
+                pa = pa.wrapping_offset(a.stride);
+                pb = pb.wrapping_offset(b.stride);
             }
         } else {
             for i in 0..len {

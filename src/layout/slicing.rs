@@ -34,6 +34,7 @@ impl SliceItem {
     };
 
     /// `start:stop:step` from plain numbers.
+    #[inline]
     pub fn range(start: Option<isize>, stop: Option<isize>, step: isize) -> SliceItem {
         SliceItem::Slice {
             start,
@@ -41,29 +42,28 @@ impl SliceItem {
             step: Some(step),
         }
     }
+}
 
-    /// True for items that consume an axis (integers and slices).
-    fn consumes(&self) -> bool {
-        matches!(self, SliceItem::Index(_) | SliceItem::Slice { .. })
-    }
+/// The error for a zero slice step.
+fn zero_step() -> Error {
+    Error::index(
+        PyErr::ValueError,
+        "slice step cannot be zero; use a positive or negative step",
+    )
 }
 
 /// Python's `slice.indices(n)` followed by NumPy's normalisation of empty slices: returns
-/// `(start, step, length)`.
+/// `(start, step, length)`, or `None` for a zero step.
+#[inline(always)]
 pub(crate) fn slice_indices(
     start: Option<isize>,
     stop: Option<isize>,
     step: Option<isize>,
     n: usize,
-) -> Result<(isize, isize, usize)> {
+) -> Option<(isize, isize, usize)> {
     let step = match step {
         None => 1,
-        Some(0) => {
-            return Err(Error::index(
-                PyErr::ValueError,
-                "slice step cannot be zero; use a positive or negative step",
-            ))
-        }
+        Some(0) => return None,
         // CPython replaces -PY_SSIZE_T_MAX-1 so that negating it cannot overflow.
         Some(s) => s.max(-isize::MAX),
     };
@@ -105,20 +105,27 @@ pub(crate) fn slice_indices(
     };
     if len <= 0 {
         // NumPy: an empty slice always points at the start with step 1.
-        return Ok((0, 1, 0));
+        return Some((0, 1, 0));
     }
-    Ok((start, step, len as usize))
+    Some((start, step, len as usize))
 }
 
 impl Layout {
     /// Applies a NumPy basic index. The result's shape, strides and offset are NumPy's.
     pub fn slice(&self, items: &[SliceItem]) -> Result<Layout> {
         let ndim = self.ndim();
-        let consumed = items.iter().filter(|i| i.consumes()).count();
-        let ellipses = items
-            .iter()
-            .filter(|i| matches!(i, SliceItem::Ellipsis))
-            .count();
+        let (mut consumed, mut ellipses, mut ints) = (0usize, 0usize, 0usize);
+        for item in items {
+            match item {
+                SliceItem::Index(_) => {
+                    consumed += 1;
+                    ints += 1;
+                }
+                SliceItem::Slice { .. } => consumed += 1,
+                SliceItem::Ellipsis => ellipses += 1,
+                SliceItem::NewAxis => {}
+            }
+        }
         if ellipses > 1 {
             return Err(Error::index(
                 PyErr::IndexError,
@@ -134,14 +141,52 @@ impl Layout {
                 ),
             ));
         }
-        let mut shape = Dims::new();
-        let mut strides = Strides::new();
+        let out_nd = ndim - ints + (items.len() - consumed - ellipses);
+        if out_nd > crate::MAX_NDIM {
+            return Err(Error::index(
+                PyErr::IndexError,
+                format!(
+                    "the index makes {out_nd} dimensions; at most {} are allowed",
+                    crate::MAX_NDIM
+                ),
+            ));
+        }
+        // Up to six axes are written into plain arrays and moved into the inline vectors
+        // once; more go through pushes.
+        if out_nd <= 6 {
+            let mut sink = Inline {
+                shape: [0; 6],
+                strides: [0; 6],
+                k: 0,
+            };
+            let offset = self.walk_items(items, consumed, &mut sink)?;
+            Ok(Layout {
+                shape: Dims::from_buf_and_len(sink.shape, out_nd),
+                strides: Strides::from_buf_and_len(sink.strides, out_nd),
+                offset,
+            })
+        } else {
+            let mut sink = (Dims::new(), Strides::new());
+            let offset = self.walk_items(items, consumed, &mut sink)?;
+            Ok(Layout {
+                shape: sink.0,
+                strides: sink.1,
+                offset,
+            })
+        }
+    }
+
+    /// Walks the index items, putting each output axis into `sink`; returns the offset.
+    #[inline(always)]
+    fn walk_items(
+        &self,
+        items: &[SliceItem],
+        consumed: usize,
+        sink: &mut impl Sink,
+    ) -> Result<isize> {
+        let ndim = self.ndim();
         let mut offset = self.offset;
         let mut axis = 0;
-        let keep = |shape: &mut Dims, strides: &mut Strides, axis: usize| {
-            shape.push(self.shape[axis]);
-            strides.push(self.strides[axis]);
-        };
         for item in items {
             match *item {
                 SliceItem::Index(i) => {
@@ -157,46 +202,59 @@ impl Layout {
                     axis += 1;
                 }
                 SliceItem::Slice { start, stop, step } => {
-                    let (start, step, len) = slice_indices(start, stop, step, self.shape[axis])?;
+                    let (start, step, len) =
+                        slice_indices(start, stop, step, self.shape[axis]).ok_or_else(zero_step)?;
                     let s = self.strides[axis];
                     offset += start * s;
                     // A stride only matters when the axis has two or more elements, and then
                     // the product fits; for length 1 it wraps as NumPy's C arithmetic does.
-                    shape.push(len);
-                    strides.push(s.wrapping_mul(step));
+                    sink.put(len, s.wrapping_mul(step));
                     axis += 1;
                 }
-                SliceItem::NewAxis => {
-                    shape.push(1);
-                    strides.push(0);
-                }
+                SliceItem::NewAxis => sink.put(1, 0),
                 SliceItem::Ellipsis => {
                     for _ in 0..ndim - consumed {
-                        keep(&mut shape, &mut strides, axis);
+                        sink.put(self.shape[axis], self.strides[axis]);
                         axis += 1;
                     }
                 }
             }
         }
         while axis < ndim {
-            keep(&mut shape, &mut strides, axis);
+            sink.put(self.shape[axis], self.strides[axis]);
             axis += 1;
         }
-        if shape.len() > crate::MAX_NDIM {
-            return Err(Error::index(
-                PyErr::IndexError,
-                format!(
-                    "the index makes {} dimensions; at most {} are allowed",
-                    shape.len(),
-                    crate::MAX_NDIM
-                ),
-            ));
-        }
-        Ok(Layout {
-            shape,
-            strides,
-            offset,
-        })
+        Ok(offset)
+    }
+}
+
+/// Where [`Layout::walk_items`] puts the output axes.
+trait Sink {
+    fn put(&mut self, len: usize, stride: isize);
+}
+
+/// Up to six axes in plain arrays.
+struct Inline {
+    shape: [usize; 6],
+    strides: [isize; 6],
+    k: usize,
+}
+
+impl Sink for Inline {
+    #[inline(always)]
+    fn put(&mut self, len: usize, stride: isize) {
+        // The caller sized the result to at most six axes.
+        self.shape[self.k] = len;
+        self.strides[self.k] = stride;
+        self.k += 1;
+    }
+}
+
+impl Sink for (Dims, Strides) {
+    #[inline(always)]
+    fn put(&mut self, len: usize, stride: isize) {
+        self.0.push(len);
+        self.1.push(stride);
     }
 }
 

@@ -82,6 +82,7 @@ impl RawView {
 
     /// The same buffer and format with another layout, which the caller derived from this
     /// view's layout by a shape operation (so it stays within the buffer).
+    #[inline]
     pub fn with_layout(&self, layout: Layout) -> RawView {
         debug_assert!(layout
             .validate(self.bytes.len(), self.format.itemsize())
@@ -163,6 +164,7 @@ pub struct ViewMut<'a> {
 }
 
 impl<'a> View<'a> {
+    #[inline]
     pub(crate) fn wrap(raw: RawView) -> View<'a> {
         View {
             raw,

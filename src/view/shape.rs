@@ -161,6 +161,7 @@ impl From<NewAxis> for SliceItem {
 }
 
 impl From<std::ops::RangeFull> for SliceItem {
+    #[inline]
     fn from(_: std::ops::RangeFull) -> SliceItem {
         SliceItem::FULL
     }
@@ -173,6 +174,7 @@ pub trait SliceArg {
 }
 
 impl SliceArg for std::ops::RangeFull {
+    #[inline]
     fn stepped(self, step: isize) -> SliceItem {
         SliceItem::range(None, None, step)
     }
@@ -180,6 +182,7 @@ impl SliceArg for std::ops::RangeFull {
 
 /// The stop of `..=end` in Python terms: one past `end` in the direction of the step, or
 /// open when that would wrap to the other end of the axis.
+#[inline]
 fn inclusive_stop(end: isize, step: isize) -> Option<isize> {
     if step >= 0 {
         (end != -1).then(|| end.saturating_add(1))
@@ -190,6 +193,7 @@ fn inclusive_stop(end: isize, step: isize) -> Option<isize> {
 
 /// An integer of any type as `isize`, saturating (an index that large is out of range
 /// anyway, and a slice bound that large clamps, as in Python).
+#[inline]
 fn sat(x: i128) -> isize {
     x.clamp(isize::MIN as i128, isize::MAX as i128) as isize
 }
@@ -197,57 +201,68 @@ fn sat(x: i128) -> isize {
 macro_rules! int_slice_args {
     ($($t:ty)*) => {$(
         impl From<$t> for SliceItem {
+            #[inline]
             fn from(i: $t) -> SliceItem {
                 SliceItem::Index(sat(i as i128))
             }
         }
         impl From<std::ops::Range<$t>> for SliceItem {
+            #[inline]
             fn from(r: std::ops::Range<$t>) -> SliceItem {
                 r.stepped(1)
             }
         }
         impl From<std::ops::RangeFrom<$t>> for SliceItem {
+            #[inline]
             fn from(r: std::ops::RangeFrom<$t>) -> SliceItem {
                 r.stepped(1)
             }
         }
         impl From<std::ops::RangeTo<$t>> for SliceItem {
+            #[inline]
             fn from(r: std::ops::RangeTo<$t>) -> SliceItem {
                 r.stepped(1)
             }
         }
         impl From<std::ops::RangeInclusive<$t>> for SliceItem {
+            #[inline]
             fn from(r: std::ops::RangeInclusive<$t>) -> SliceItem {
                 r.stepped(1)
             }
         }
         impl From<std::ops::RangeToInclusive<$t>> for SliceItem {
+            #[inline]
             fn from(r: std::ops::RangeToInclusive<$t>) -> SliceItem {
                 r.stepped(1)
             }
         }
         impl SliceArg for std::ops::Range<$t> {
+            #[inline]
             fn stepped(self, step: isize) -> SliceItem {
                 SliceItem::range(Some(sat(self.start as i128)), Some(sat(self.end as i128)), step)
             }
         }
         impl SliceArg for std::ops::RangeFrom<$t> {
+            #[inline]
             fn stepped(self, step: isize) -> SliceItem {
                 SliceItem::range(Some(sat(self.start as i128)), None, step)
             }
         }
         impl SliceArg for std::ops::RangeTo<$t> {
+            #[inline]
             fn stepped(self, step: isize) -> SliceItem {
                 SliceItem::range(None, Some(sat(self.end as i128)), step)
             }
         }
         impl SliceArg for std::ops::RangeInclusive<$t> {
+            #[inline]
             fn stepped(self, step: isize) -> SliceItem {
                 let (start, end) = self.into_inner();
                 SliceItem::range(Some(sat(start as i128)), inclusive_stop(sat(end as i128), step), step)
             }
         }
         impl SliceArg for std::ops::RangeToInclusive<$t> {
+            #[inline]
             fn stepped(self, step: isize) -> SliceItem {
                 SliceItem::range(None, inclusive_stop(sat(self.end as i128), step), step)
             }

@@ -2,13 +2,14 @@
 //! `cargo run --release --example tour`.
 
 use ndview::kernels::ops;
-use ndview::{s, Conversion, Format, Order, Value, View, ViewMut};
+use ndview::{s, Conversion, Format, Order, SharedView, Value, View, ViewMut};
 use std::time::Instant;
 
 fn main() -> Result<(), ndview::Error> {
     formats()?;
     views()?;
     kernels()?;
+    sharing()?;
     Ok(())
 }
 
@@ -210,5 +211,48 @@ fn kernels() -> Result<(), ndview::Error> {
         std::hint::black_box(t.tobytes(Order::C));
     });
     println!("tobytes of the transposed 64 MiB view (tiled SSE transpose): {copy:?}");
+    Ok(())
+}
+
+fn sharing() -> Result<(), ndview::Error> {
+    println!("\n== Sharing: views that own their buffer, across threads ==");
+    let shared = SharedView::from_vec((0..1_000_000u32).collect::<Vec<u32>>(), &[1000, 1000])?;
+    let handles: Vec<_> = (0..4)
+        .map(|k| {
+            let rows = shared.slice_str(&format!("{}::4", k)).expect("valid index");
+            std::thread::spawn(move || rows.view().sum::<u32>().expect("u32 view"))
+        })
+        .collect();
+    let sums: Vec<u64> = handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .collect();
+    println!("four threads each summed every fourth row: {sums:?}");
+    let mut mine = shared.clone();
+    mine.make_mut()?.set_as(&[0, 0], 7u32)?; // copy-on-write: `shared` keeps its data
+    println!(
+        "after make_mut on a clone: clone[0,0] = {}, original[0,0] = {}",
+        mine.view().get(&[0, 0])?,
+        shared.view().get(&[0, 0])?
+    );
+
+    println!("\n== Zero-copy I/O: chunks, readinto at an offset, streaming out ==");
+    let data: Vec<u8> = (0..10).collect();
+    let pieces: Vec<String> = View::from_bytes(&data)
+        .chunks(4)?
+        .map(|c| c.hex())
+        .collect();
+    println!("chunks of 4 bytes, no copy: {pieces:?}");
+    let mut buf = vec![0u8; 8];
+    let mut reader: &[u8] = b"hello";
+    let n = ViewMut::from_bytes(&mut buf)
+        .slice(s![3..])?
+        .read_from(&mut reader)?;
+    println!("readinto(memoryview(buf)[3:]) read {n} bytes: {buf:?}");
+    let grid: Vec<u16> = (0..6).collect();
+    let t = View::from_slice(&grid).reshape(&[2, 3])?.transpose();
+    let mut out = Vec::new();
+    t.write_to(&mut out, Order::C)?;
+    println!("a transposed view streamed in C order through a bounded buffer: {out:?}");
     Ok(())
 }

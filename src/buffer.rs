@@ -12,6 +12,7 @@ pub const ALIGN: usize = 64;
 
 /// From this size on, buffers come from an anonymous memory map (zero pages from the OS, no
 /// `memset`) advised to use transparent huge pages, as NumPy does for large arrays.
+#[cfg_attr(miri, allow(dead_code))]
 pub(crate) const LARGE: usize = 4 << 20;
 
 /// An owned, contiguous byte buffer.

@@ -24,10 +24,15 @@ mod element;
 mod engine;
 mod error;
 pub mod format;
+#[cfg(feature = "ndarray")]
+mod interop;
+mod io;
 pub mod kernels;
 mod layout;
 mod overlap;
 mod raw;
+mod shared;
+mod source;
 mod value;
 mod view;
 
@@ -39,6 +44,8 @@ pub use format::{ByteOrder, Code, Format, Item, Mode, Scalar};
 pub use kernels::{CastFrom, CastFromAll, Conversion, Numeric};
 pub use layout::SliceItem;
 pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overlap};
+pub use shared::SharedView;
+pub use source::{AsView, AsViewMut};
 pub use value::{Complex64, Value};
 pub use view::{NewAxis, Order, SliceArg, View, ViewMut};
 

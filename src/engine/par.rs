@@ -3,10 +3,12 @@
 
 use super::Plan;
 
-/// Below this many bytes touched (all operands), a walk runs on the calling thread.
-pub(crate) const PAR_MIN_BYTES: usize = 1 << 20;
+/// Below this many bytes touched (all operands), a walk runs on the calling thread. Under Miri
+/// the thresholds are tiny, so that its small tests still run (and race-check) the parallel
+/// paths.
+pub(crate) const PAR_MIN_BYTES: usize = if cfg!(miri) { 256 } else { 1 << 20 };
 /// A parallel chunk touches at least this many bytes.
-const CHUNK_MIN_BYTES: usize = 256 << 10;
+const CHUNK_MIN_BYTES: usize = if cfg!(miri) { 64 } else { 256 << 10 };
 
 /// Whether a walk of `count` elements touching `bytes_per_element` bytes each (all operands
 /// together) is worth splitting.

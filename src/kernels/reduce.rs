@@ -16,8 +16,9 @@ use crate::layout::Strides;
 use crate::view::View;
 use std::mem::size_of;
 
-/// Elements per block of a whole-view reduction.
-pub(crate) const BLOCK: usize = 8192;
+/// Elements per block of a whole-view reduction (small under Miri, so that its small tests
+/// reduce several blocks in parallel).
+pub(crate) const BLOCK: usize = if cfg!(miri) { 64 } else { 8192 };
 
 /// Pairwise summation over a slice, as NumPy does it but with wider leaves: below 16 elements
 /// in order; up to 256 with sixteen running sums (each adding at most 16 elements, as each of

@@ -1,0 +1,257 @@
+//! Zero-copy I/O: chunks without copying, reading straight into views, streaming views out
+//! through a bounded buffer.
+
+use crate::engine::Plan;
+use crate::error::{Error, Result};
+use crate::layout::{c_strides, f_strides, Layout};
+use crate::view::{Order, RawView, View, ViewMut};
+use std::io::{self, Read, Write};
+
+/// Bytes of the bounded buffer non-contiguous views stream through.
+const STAGING: usize = 64 << 10;
+
+/// The `[start, stop)` ranges of `n` positions along the first axis.
+pub(crate) fn chunk_ranges(
+    layout: &Layout,
+    n: usize,
+) -> Result<impl Iterator<Item = (isize, isize)>> {
+    if layout.ndim() == 0 {
+        return Err(Error::Shape("a 0-d view has no axis to chunk".to_owned()));
+    }
+    if n == 0 {
+        return Err(Error::Shape("chunks need a size of at least 1".to_owned()));
+    }
+    let len = layout.shape[0];
+    Ok((0..len)
+        .step_by(n)
+        .map(move |s| (s as isize, (s + n).min(len) as isize)))
+}
+
+/// Calls `f(stream_pos, view_offset)` for elements `elems` of the view in `order`: the
+/// element's byte position in the stream of its bytes (C or F order) and its byte offset in
+/// the buffer. The order operand leads the walk, so elements come in stream order.
+fn for_stream_elements(
+    raw: &RawView,
+    order: Order,
+    elems: std::ops::Range<usize>,
+    mut f: impl FnMut(usize, isize),
+) {
+    let l = &raw.layout;
+    let pos = match order {
+        Order::F => f_strides(&l.shape, raw.itemsize()),
+        Order::C | Order::A => c_strides(&l.shape, raw.itemsize()),
+    };
+    let plan = Plan::new(&l.shape, [&pos, &l.strides], [0, l.offset]);
+    let [sp, so] = plan.inner_strides();
+    plan.for_each_run(elems, |[p, o], len| {
+        for i in 0..len as isize {
+            f((p + i * sp) as usize, o + i * so);
+        }
+    });
+}
+
+impl RawView {
+    /// The order in which the view's bytes are physically laid out, if they are one run.
+    fn physical(&self, order: Order) -> bool {
+        let (l, is) = (&self.layout, self.itemsize());
+        match order {
+            Order::C => l.is_c_contiguous(is),
+            Order::F => l.is_f_contiguous(is),
+            Order::A => l.is_c_contiguous(is) || l.is_f_contiguous(is),
+        }
+    }
+
+    /// Copies stream bytes `[start, start + out.len())` (C/F order) out of the view.
+    fn gather(&self, order: Order, start: usize, out: &mut [u8]) {
+        let is = self.itemsize();
+        let end = start + out.len();
+        let elems = start / is..end.div_ceil(is);
+        let mut tmp = [0u8; 64];
+        for_stream_elements(self, order, elems, |p, o| {
+            // Bytes of this element that fall in the window.
+            let (lo, hi) = (p.max(start), (p + is).min(end));
+            if is <= 64 {
+                // SAFETY: `o` is an element offset of the validated layout: `is` bytes there
+                // are in the buffer and readable.
+                unsafe { self.bytes.read_into(o, &mut tmp[..is]) };
+                out[lo - start..hi - start].copy_from_slice(&tmp[lo - p..hi - p]);
+            } else {
+                // SAFETY: the bytes `lo - p .. hi - p` of the element are in bounds.
+                unsafe {
+                    self.bytes
+                        .read_into(o + (lo - p) as isize, &mut out[lo - start..hi - start])
+                };
+            }
+        });
+    }
+
+    /// Writes stream bytes `[start, start + src.len())` (C order) into the view.
+    ///
+    /// # Safety
+    /// The view must be writable (a `ViewMut`'s) and `src` must not lie in its buffer.
+    unsafe fn scatter(&self, start: usize, src: &[u8]) {
+        let is = self.itemsize();
+        let end = start + src.len();
+        let elems = start / is..end.div_ceil(is);
+        for_stream_elements(self, Order::C, elems, |p, o| {
+            let (lo, hi) = (p.max(start), (p + is).min(end));
+            // SAFETY: those bytes of the element are in bounds; the caller guarantees the
+            // view is writable and `src` is elsewhere.
+            unsafe {
+                self.bytes
+                    .write_from(o + (lo - p) as isize, &src[lo - start..hi - start])
+            };
+        });
+    }
+}
+
+impl<'a> View<'a> {
+    /// The bytes of a C-contiguous view (any format), in order, without copying.
+    pub fn contiguous_bytes(&self) -> Option<&'a [u8]> {
+        let l = &self.raw.layout;
+        if !l.is_c_contiguous(self.itemsize()) {
+            return None;
+        }
+        let n = self.nbytes();
+        if n == 0 {
+            return Some(&[]);
+        }
+        // SAFETY: a non-empty C-contiguous view's n bytes from element 0 are its elements, in
+        // the buffer the view borrows read-only for 'a.
+        Some(unsafe { std::slice::from_raw_parts(self.raw.bytes.at(l.offset), n) })
+    }
+
+    /// Streams the view's bytes in `order` to `w` (memoryview's `tobytes` without the copy):
+    /// contiguous views in one `write_all`, others through one 64 KiB buffer.
+    pub fn write_to<W: Write + ?Sized>(&self, w: &mut W, order: Order) -> io::Result<()> {
+        if self.raw.physical(order) {
+            if let Some(b) = self.contiguous_bytes().or_else(|| self.physical_bytes()) {
+                return w.write_all(b);
+            }
+        }
+        let total = self.nbytes();
+        let mut buf = vec![0u8; STAGING.min(total)];
+        let mut at = 0;
+        while at < total {
+            let n = buf.len().min(total - at);
+            self.raw.gather(order, at, &mut buf[..n]);
+            w.write_all(&buf[..n])?;
+            at += n;
+        }
+        Ok(())
+    }
+
+    /// The bytes of an F-contiguous (or C-contiguous) view as laid out in memory.
+    fn physical_bytes(&self) -> Option<&'a [u8]> {
+        let l = &self.raw.layout;
+        let n = self.nbytes();
+        if n == 0 {
+            return Some(&[]);
+        }
+        if !(l.is_c_contiguous(self.itemsize()) || l.is_f_contiguous(self.itemsize())) {
+            return None;
+        }
+        // SAFETY: a contiguous view's n bytes from element 0 (its lowest address, since the
+        // strides of its longer axes are positive) are its elements, borrowed for 'a.
+        Some(unsafe { std::slice::from_raw_parts(self.raw.bytes.at(l.offset), n) })
+    }
+
+    /// Writes as many leading bytes of a C-contiguous view as one `write` call accepts; the
+    /// step of a send loop (advance with `view.slice(s![n..])`).
+    ///
+    /// ```
+    /// use ndview::{s, View};
+    /// let data = vec![7u8; 1000];
+    /// let mut rest = View::from_bytes(&data);
+    /// let mut sink = Vec::new();
+    /// while !rest.is_empty() {
+    ///     let n = rest.write_some(&mut sink).unwrap();
+    ///     rest = rest.slice(s![n..]).unwrap();
+    /// }
+    /// assert_eq!(sink, data);
+    /// ```
+    pub fn write_some<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<usize> {
+        let bytes = self.contiguous_bytes().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "write_some needs a C-contiguous view; use write_to for others",
+            )
+        })?;
+        w.write(bytes)
+    }
+
+    /// Pieces of `n` positions along the first axis, the last one shorter, without copying:
+    /// for a byte view, chunks of `n` bytes (`mv[i:i+n] for i in range(0, len(mv), n)`).
+    pub fn chunks(&self, n: usize) -> Result<impl Iterator<Item = View<'a>> + '_> {
+        let ranges = chunk_ranges(&self.raw.layout, n)?;
+        Ok(ranges.map(move |(start, stop)| {
+            self.slice([crate::SliceItem::range(Some(start), Some(stop), 1)])
+                .expect("chunks of the first axis are in range")
+        }))
+    }
+}
+
+impl<'a> ViewMut<'a> {
+    /// The bytes of a C-contiguous writable view, without copying.
+    pub fn contiguous_bytes_mut(&mut self) -> Option<&mut [u8]> {
+        let l = &self.raw.layout;
+        if !l.is_c_contiguous(self.itemsize()) {
+            return None;
+        }
+        let n = self.nbytes();
+        if n == 0 {
+            return Some(&mut []);
+        }
+        // SAFETY: the n bytes from element 0 are the view's elements, which this exclusive
+        // view may write; `&mut self` keeps the slice the only access while it lives.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.raw.bytes.at(l.offset), n) })
+    }
+
+    /// One `read` into the view, like `file.readinto(memoryview)`: a C-contiguous view is
+    /// filled straight from the reader; any other through one 64 KiB buffer (whose bytes are
+    /// scattered to the elements in C order). Returns the bytes filled (0 at end of input).
+    pub fn read_from<R: Read + ?Sized>(&mut self, r: &mut R) -> io::Result<usize> {
+        if let Some(bytes) = self.contiguous_bytes_mut() {
+            return r.read(bytes);
+        }
+        let total = self.nbytes();
+        let mut buf = vec![0u8; STAGING.min(total)];
+        let n = r.read(&mut buf)?;
+        // SAFETY: this view is writable and exclusive; `buf` is a local buffer.
+        unsafe { self.raw.scatter(0, &buf[..n]) };
+        Ok(n)
+    }
+
+    /// Fills the whole view from `r` (through the same paths as [`ViewMut::read_from`]), or
+    /// fails with `UnexpectedEof`.
+    pub fn read_exact_from<R: Read + ?Sized>(&mut self, r: &mut R) -> io::Result<()> {
+        if let Some(bytes) = self.contiguous_bytes_mut() {
+            return r.read_exact(bytes);
+        }
+        let total = self.nbytes();
+        let mut buf = vec![0u8; STAGING.min(total)];
+        let mut at = 0;
+        while at < total {
+            let n = buf.len().min(total - at);
+            r.read_exact(&mut buf[..n])?;
+            // SAFETY: as in `read_from`.
+            unsafe { self.raw.scatter(at, &buf[..n]) };
+            at += n;
+        }
+        Ok(())
+    }
+
+    /// Writable pieces of `n` positions along the first axis (disjoint, so they can go to
+    /// different threads), the last one shorter.
+    pub fn into_chunks(self, n: usize) -> Result<Vec<ViewMut<'a>>> {
+        let ranges: Vec<(isize, isize)> = chunk_ranges(&self.raw.layout, n)?.collect();
+        let mut out = Vec::with_capacity(ranges.len());
+        let mut rest = self;
+        for (start, stop) in ranges {
+            let (head, tail) = rest.split_at(0, (stop - start) as usize)?;
+            out.push(head);
+            rest = tail;
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,346 @@
+//! `SharedView`: a `'static`, reference-counted view that keeps its buffer alive, like a
+//! memoryview keeps its exporter alive; copy-on-write for a writable one; memory-mapped files.
+
+use crate::array::Array;
+use crate::buffer::Buffer;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::layout::Layout;
+use crate::raw::RawBytes;
+use crate::view::{RawView, View, ViewMut};
+use std::path::Path;
+use std::sync::Arc;
+
+/// What keeps a shared view's bytes alive, and whether they may be written.
+enum Store {
+    /// An owned buffer (from an `Array`, a `Vec`, a copy).
+    Owned(#[allow(dead_code)] Buffer),
+    /// A read-only file map.
+    #[cfg(not(miri))]
+    Map(#[allow(dead_code)] memmap2::Mmap),
+    /// A read-write (shared) file map: writes reach the file.
+    #[cfg(not(miri))]
+    MapMut(memmap2::MmapMut),
+    /// Anything else that owns the bytes (an `Arc<[T]>`, a caller's container): read-only.
+    Other(#[allow(dead_code)] Box<dyn std::any::Any + Send + Sync>),
+}
+
+impl Store {
+    fn writable(&self) -> bool {
+        match self {
+            Store::Owned(_) => true,
+            #[cfg(not(miri))]
+            Store::MapMut(_) => true,
+            #[cfg(not(miri))]
+            Store::Map(_) => false,
+            Store::Other(_) => false,
+        }
+    }
+}
+
+/// A view that owns a reference to its buffer: `'static`, `Send + Sync`, cheap to clone and
+/// slice. The buffer is freed with the last view that refers to it.
+///
+/// ```
+/// use ndview::SharedView;
+/// let sv = SharedView::from_vec(vec![1u32, 2, 3, 4], &[2, 2]).unwrap();
+/// let col = sv.slice_str(":, 1").unwrap();               // shares the buffer
+/// let handle = std::thread::spawn(move || col.view().sum::<u32>().unwrap());
+/// assert_eq!(handle.join().unwrap(), 6);
+/// ```
+#[derive(Clone)]
+pub struct SharedView {
+    store: Arc<Store>,
+    raw: RawView,
+}
+
+impl SharedView {
+    fn new(store: Store, bytes: RawBytes, format: Format, layout: Layout) -> Result<SharedView> {
+        layout.validate(bytes.len(), format.itemsize())?;
+        Ok(SharedView {
+            store: Arc::new(store),
+            raw: RawView {
+                bytes,
+                format,
+                layout,
+            },
+        })
+    }
+
+    /// Takes ownership of an array.
+    pub fn from_array(a: Array) -> SharedView {
+        let format = a.format().clone();
+        let layout = Layout::c_contiguous(a.shape(), format.itemsize());
+        let buf = a.into_buffer();
+        let bytes = buf.raw();
+        SharedView::new(Store::Owned(buf), bytes, format, layout)
+            .expect("an array's own layout fits its buffer")
+    }
+
+    /// Takes ownership of a vector (without copying) as an array of the given shape.
+    pub fn from_vec<T: Element + bytemuck::Pod>(v: Vec<T>, shape: &[usize]) -> Result<SharedView> {
+        Ok(SharedView::from_array(Array::from_vec(v, shape)?))
+    }
+
+    /// Shares an `Arc<[T]>` (read-only: [`SharedView::make_mut`] copies).
+    pub fn from_arc<T: Element>(data: Arc<[T]>) -> SharedView {
+        // The slice's bytes, as a view of it records them (the Arc's data never moves).
+        let bytes = View::from_slice(&data).raw.bytes;
+        let layout = Layout::c_contiguous(&[data.len()], std::mem::size_of::<T>());
+        SharedView::new(Store::Other(Box::new(data)), bytes, T::format(), layout)
+            .expect("a slice's own layout fits it")
+    }
+
+    /// Shares any container of bytes (read-only) with a format and layout, like a memoryview of
+    /// an arbitrary exporter. The container is dropped with the last view.
+    ///
+    /// ```
+    /// let sv = ndview::SharedView::from_owner(b"\x01\x00\x02\x00".to_vec(), "<h", &[2], &[2], 0).unwrap();
+    /// assert_eq!(sv.view().tolist().unwrap().to_string(), "[1, 2]");
+    /// ```
+    pub fn from_owner<O: AsRef<[u8]> + Send + Sync + 'static>(
+        owner: O,
+        format: &str,
+        shape: &[usize],
+        strides: &[isize],
+        offset: usize,
+    ) -> Result<SharedView> {
+        let format = Format::parse(format)?;
+        let boxed: Box<O> = Box::new(owner);
+        // The bytes live inside the box (or the container's own heap data), which moving the
+        // box into the store does not move.
+        let bytes = RawBytes::of((*boxed).as_ref());
+        let layout = layout_from(shape, strides, offset, bytes.len())?;
+        SharedView::new(Store::Other(boxed), bytes, format, layout)
+    }
+
+    /// Maps `prod(shape) * itemsize` bytes of a file, from byte `offset`, read-only, as a
+    /// C-contiguous view.
+    ///
+    /// # Safety
+    /// As for any memory map (`memmap2::Mmap::map`): the mapped part of the file must not be
+    /// modified or truncated (by this or any other process) while views of it exist, or reads
+    /// see changing bytes (undefined behaviour) or fault.
+    #[cfg(not(miri))]
+    pub unsafe fn map_file(
+        path: impl AsRef<Path>,
+        format: &str,
+        shape: &[usize],
+        offset: u64,
+    ) -> Result<SharedView> {
+        let (file, format, len) = open_for_map(path.as_ref(), format, shape, offset, false)?;
+        let layout = Layout::c_contiguous(shape, format.itemsize());
+        if len == 0 {
+            return Ok(SharedView::from_array(Array::zeros_with(&format, shape)?));
+        }
+        // SAFETY: the caller promises the mapped range is not changed while mapped; the file
+        // is at least `offset + len` bytes long (checked).
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(offset)
+                .len(len)
+                .map(&file)?
+        };
+        let bytes = RawBytes::of(&map[..]);
+        SharedView::new(Store::Map(map), bytes, format, layout)
+    }
+
+    /// Maps part of a file read-write (a shared mapping: writes through
+    /// [`SharedView::make_mut`] reach the file; [`SharedView::flush`] makes them durable).
+    ///
+    /// # Safety
+    /// As for [`SharedView::map_file`], and no one else may write the range either.
+    #[cfg(not(miri))]
+    pub unsafe fn map_file_mut(
+        path: impl AsRef<Path>,
+        format: &str,
+        shape: &[usize],
+        offset: u64,
+    ) -> Result<SharedView> {
+        let (file, format, len) = open_for_map(path.as_ref(), format, shape, offset, true)?;
+        let layout = Layout::c_contiguous(shape, format.itemsize());
+        if len == 0 {
+            return Ok(SharedView::from_array(Array::zeros_with(&format, shape)?));
+        }
+        // SAFETY: as above; the file was opened read-write.
+        let mut map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(offset)
+                .len(len)
+                .map_mut(&file)?
+        };
+        let ptr = std::ptr::NonNull::new(map.as_mut_ptr()).expect("maps are non-null");
+        // SAFETY: the map is `len` readable and writable bytes that live as long as the store.
+        let bytes = unsafe { RawBytes::from_raw(ptr, len) };
+        SharedView::new(Store::MapMut(map), bytes, format, layout)
+    }
+
+    /// A read-only view borrowing this one.
+    pub fn view(&self) -> View<'_> {
+        View::wrap(self.raw.clone())
+    }
+
+    /// A new shared view of the same buffer, made by any shape operation on [`View`]:
+    /// `sv.derive(|v| v.slice_str("::2, 1"))`.
+    pub fn derive(
+        &self,
+        f: impl for<'v> FnOnce(View<'v>) -> Result<View<'v>>,
+    ) -> Result<SharedView> {
+        let derived = f(self.view())?;
+        if derived.raw.bytes.addr() != self.raw.bytes.addr()
+            || derived.raw.bytes.len() != self.raw.bytes.len()
+        {
+            return Err(Error::Shape(
+                "derive must return a view of the same buffer (a shape operation on its argument)"
+                    .to_owned(),
+            ));
+        }
+        Ok(SharedView {
+            store: Arc::clone(&self.store),
+            raw: derived.raw,
+        })
+    }
+
+    /// NumPy basic indexing (see [`View::slice_str`]), sharing the buffer.
+    pub fn slice_str(&self, index: &str) -> Result<SharedView> {
+        self.derive(|v| v.slice_str(index))
+    }
+
+    /// NumPy basic indexing with [`s!`](crate::s) items, sharing the buffer.
+    pub fn slice<I: AsRef<[crate::SliceItem]>>(&self, items: I) -> Result<SharedView> {
+        self.derive(|v| v.slice(items))
+    }
+
+    /// Pieces of `n` positions along the first axis (the last one shorter), sharing the
+    /// buffer: for a byte view, chunks of `n` bytes.
+    pub fn chunks(&self, n: usize) -> Result<impl Iterator<Item = SharedView> + '_> {
+        let pieces = crate::io::chunk_ranges(&self.raw.layout, n)?;
+        Ok(pieces.map(move |(start, stop)| {
+            self.derive(|v| v.slice([crate::SliceItem::range(Some(start), Some(stop), 1)]))
+                .expect("chunks of the first axis are in range")
+        }))
+    }
+
+    /// Whether this is the only view of its buffer.
+    pub fn is_unique(&self) -> bool {
+        Arc::strong_count(&self.store) == 1
+    }
+
+    /// A writable view, copy-on-write: when this is the only view of a writable buffer, the
+    /// elements are written in place (in a read-write file map, into the file); otherwise
+    /// (shared, read-only, or a layout whose elements overlap) they are first copied into a
+    /// new C-contiguous buffer that this view then owns.
+    ///
+    /// ```
+    /// let mut a = ndview::SharedView::from_vec(vec![1i32, 2, 3], &[3]).unwrap();
+    /// let b = a.clone();
+    /// a.make_mut().unwrap().set_as(&[0], 10i32).unwrap(); // copies: b still shares the old buffer
+    /// assert_eq!(a.view().tolist().unwrap().to_string(), "[10, 2, 3]");
+    /// assert_eq!(b.view().tolist().unwrap().to_string(), "[1, 2, 3]");
+    /// ```
+    pub fn make_mut(&mut self) -> Result<ViewMut<'_>> {
+        let in_place = Arc::get_mut(&mut self.store).is_some_and(|s| s.writable())
+            && crate::overlap::check_no_internal_overlap(&self.raw.layout, self.raw.itemsize())
+                .is_ok();
+        if !in_place {
+            *self = SharedView::from_array(self.view().to_owned());
+        }
+        // Unique and writable: no other view of these bytes exists, and the `&mut self`
+        // borrow keeps it so for as long as the writable view lives.
+        Ok(ViewMut::wrap(self.raw.clone()))
+    }
+
+    /// Writes a read-write file map's changes in this view's range to the file.
+    pub fn flush(&self) -> Result<()> {
+        #[cfg(not(miri))]
+        if let Store::MapMut(map) = &*self.store {
+            if let Some((start, len)) = self.byte_range() {
+                map.flush_range(start, len)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hints that this view's pages of a file map are not needed for now, so they leave
+    /// resident memory (they are read from the file again if touched). For chunk-by-chunk
+    /// processing of files larger than memory. A no-op for other buffers.
+    pub fn release(&self) {
+        #[cfg(all(target_os = "linux", not(miri)))]
+        if let Some((start, len)) = self.byte_range() {
+            let base = self.raw.bytes.addr();
+            let page = 4096;
+            let lo = (base + start).div_ceil(page) * page;
+            let hi = (base + start + len) / page * page;
+            if hi > lo {
+                match &*self.store {
+                    Store::Map(_) | Store::MapMut(_) => {
+                        // SAFETY: MADV_DONTNEED on a shared file mapping only drops this
+                        // process's page-table entries for the range; the data stays in the
+                        // file (and page cache) and is faulted back in on the next access, so
+                        // no view observes a change. The range lies inside the mapping.
+                        unsafe {
+                            libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_DONTNEED);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The byte range this view's elements span within its buffer.
+    fn byte_range(&self) -> Option<(usize, usize)> {
+        let (lo, hi) = crate::overlap::byte_bounds(&self.raw.layout, self.raw.itemsize(), 0)?;
+        Some((lo as usize, (hi - lo) as usize))
+    }
+}
+
+impl std::fmt::Debug for SharedView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Shared{:?}", self.view())
+    }
+}
+
+/// Opens `path` for a map of `shape` elements of `format` from `offset`, checking the file is
+/// long enough (mapping past its end would fault on access).
+#[cfg(not(miri))]
+fn open_for_map(
+    path: &Path,
+    format: &str,
+    shape: &[usize],
+    offset: u64,
+    write: bool,
+) -> Result<(std::fs::File, Format, usize)> {
+    let format = Format::parse(format)?;
+    let len = crate::layout::checked_count(shape)?
+        .checked_mul(format.itemsize())
+        .ok_or_else(|| Error::Geometry(format!("shape {shape:?} overflows")))?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(write)
+        .open(path)?;
+    let size = file.metadata()?.len();
+    if offset.saturating_add(len as u64) > size {
+        return Err(Error::Geometry(format!(
+            "mapping {len} bytes from offset {offset} needs a file of at least {} bytes; {} has \
+             {size}",
+            offset + len as u64,
+            path.display()
+        )));
+    }
+    Ok((file, format, len))
+}
+
+fn layout_from(shape: &[usize], strides: &[isize], offset: usize, len: usize) -> Result<Layout> {
+    if offset > len {
+        return Err(Error::Geometry(format!(
+            "offset {offset} is past the end of the {len}-byte buffer"
+        )));
+    }
+    Ok(Layout {
+        shape: shape.into(),
+        strides: strides.into(),
+        offset: offset as isize,
+    })
+}

@@ -5,7 +5,7 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::layout::Layout;
-use crate::layout::{checked_count, Dims};
+use crate::layout::{checked_count, checked_nbytes, Dims};
 use crate::view::{RawView, View, ViewMut};
 
 /// An owned, C-contiguous array: a [`Buffer`] (64-byte aligned), a [`Format`] and a shape.
@@ -32,7 +32,7 @@ impl Array {
 
     /// Like [`Array::zeros`] with a parsed format.
     pub fn zeros_with(format: &Format, shape: &[usize]) -> Result<Array> {
-        let bytes = nbytes(format, shape)?;
+        let bytes = checked_nbytes(shape, format.itemsize())?;
         Ok(Array {
             buf: Buffer::zeroed(bytes)?,
             format: format.clone(),
@@ -42,6 +42,7 @@ impl Array {
 
     /// Adopts a vector without copying, with `T`'s native format and the given shape.
     pub fn from_vec<T: Element + bytemuck::Pod>(v: Vec<T>, shape: &[usize]) -> Result<Array> {
+        checked_nbytes(shape, std::mem::size_of::<T>())?;
         let count = checked_count(shape)?;
         if count != v.len() {
             return Err(Error::Shape(format!(
@@ -59,7 +60,7 @@ impl Array {
     /// An array over an existing buffer, which must hold exactly `prod(shape) * itemsize`
     /// bytes.
     pub fn from_buffer(buf: Buffer, format: &Format, shape: &[usize]) -> Result<Array> {
-        let bytes = nbytes(format, shape)?;
+        let bytes = checked_nbytes(shape, format.itemsize())?;
         if bytes != buf.len() {
             return Err(Error::Shape(format!(
                 "shape {shape:?} of {}-byte elements needs {bytes} bytes, the buffer has {}",
@@ -123,25 +124,6 @@ impl Array {
     pub fn as_slice<T: Element + bytemuck::Pod>(&self) -> Result<&[T]> {
         self.view().as_slice::<T>()
     }
-}
-
-fn nbytes(format: &Format, shape: &[usize]) -> Result<usize> {
-    if shape.len() > crate::MAX_NDIM {
-        return Err(Error::Shape(format!(
-            "{} dimensions; at most {} are allowed",
-            shape.len(),
-            crate::MAX_NDIM
-        )));
-    }
-    checked_count(shape)?
-        .checked_mul(format.itemsize())
-        .filter(|&n| n <= isize::MAX as usize)
-        .ok_or_else(|| {
-            Error::Geometry(format!(
-                "shape {shape:?} of {}-byte elements overflows",
-                format.itemsize()
-            ))
-        })
 }
 
 impl std::fmt::Debug for Array {

@@ -313,9 +313,7 @@ fn open_for_map(
     write: bool,
 ) -> Result<(std::fs::File, Format, usize)> {
     let format = Format::parse(format)?;
-    let len = crate::layout::checked_count(shape)?
-        .checked_mul(format.itemsize())
-        .ok_or_else(|| Error::Geometry(format!("shape {shape:?} overflows")))?;
+    let len = crate::layout::checked_nbytes(shape, format.itemsize())?;
     let file = std::fs::OpenOptions::new()
         .read(true)
         .write(write)

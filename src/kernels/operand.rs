@@ -134,7 +134,7 @@ pub(crate) fn input<T: Element>(raw: &RawView, shape: &[usize]) -> Result<Operan
             T::FORMAT
         ))
     })?;
-    let layout = raw.layout.broadcast_to(shape)?;
+    let layout = raw.layout.broadcast_to(shape, raw.itemsize())?;
     Ok(Operand {
         bytes: raw.bytes,
         strides: layout.strides,

@@ -90,16 +90,8 @@ impl Layout {
                 crate::MAX_NDIM
             )));
         }
+        check_size(&self.shape, itemsize)?;
         let count = checked_count(&self.shape)?;
-        count
-            .checked_mul(itemsize)
-            .filter(|&n| n <= isize::MAX as usize)
-            .ok_or_else(|| {
-                Error::Geometry(format!(
-                    "shape {:?} of {itemsize}-byte elements overflows the address space",
-                    self.shape.as_slice()
-                ))
-            })?;
         // Even an empty view keeps its reach within isize, so that every index, slice and
         // flip of it computes offsets without overflow.
         let (lo, hi) = self.extent(itemsize)?;
@@ -231,6 +223,39 @@ pub(crate) fn checked_count(shape: &[usize]) -> Result<usize> {
         .ok_or_else(|| {
             Error::Geometry(format!(
                 "shape {shape:?} has more elements than fit in memory"
+            ))
+        })
+}
+
+/// The bytes an array of `shape` needs, under NumPy's limits (at most `MAX_NDIM` axes, the
+/// size rule of [`check_size`]).
+pub(crate) fn checked_nbytes(shape: &[usize], itemsize: usize) -> Result<usize> {
+    if shape.len() > crate::MAX_NDIM {
+        return Err(Error::Shape(format!(
+            "{} dimensions; at most {} are allowed",
+            shape.len(),
+            crate::MAX_NDIM
+        )));
+    }
+    check_size(shape, itemsize)?;
+    // The size rule bounds the product of the non-zero lengths, so this cannot overflow.
+    Ok(checked_count(shape)? * itemsize)
+}
+
+/// NumPy's size rule (`PyArray_NewFromDescr`): the product of the *non-zero* lengths times
+/// the itemsize must fit in `isize`, even when some length is 0. It keeps contiguous strides
+/// of every shape a view can take (by reshape or broadcast) free of overflow.
+pub(crate) fn check_size(shape: &[usize], itemsize: usize) -> Result<()> {
+    shape
+        .iter()
+        .filter(|&&d| d != 0)
+        .try_fold(itemsize.max(1), |n, &d| n.checked_mul(d))
+        .filter(|&n| n <= isize::MAX as usize)
+        .map(|_| ())
+        .ok_or_else(|| {
+            Error::Geometry(format!(
+                "array is too big: shape {shape:?} of {itemsize}-byte elements (zero lengths \
+                 left out, as NumPy does) exceeds isize::MAX bytes"
             ))
         })
 }

@@ -103,7 +103,7 @@ impl Layout {
 
     /// NumPy's `broadcast_to`: axes are matched from the right; an axis of length 1 (or a
     /// missing leading axis) repeats with stride 0.
-    pub fn broadcast_to(&self, shape: &[usize]) -> Result<Layout> {
+    pub fn broadcast_to(&self, shape: &[usize], itemsize: usize) -> Result<Layout> {
         let (old, new) = (self.ndim(), shape.len());
         let mismatch = || {
             Error::Shape(format!(
@@ -124,7 +124,7 @@ impl Layout {
                 crate::MAX_NDIM
             )));
         }
-        super::checked_count(shape)?;
+        super::check_size(shape, itemsize)?;
         let lead = new - old;
         let mut strides: Strides = smallvec::smallvec![0; new];
         for k in 0..old {

@@ -60,6 +60,7 @@ impl Layout {
     pub fn reshape(&self, requested: &[isize], itemsize: usize) -> Result<Layout> {
         let count = checked_count(&self.shape)?;
         let shape = resolve_shape(requested, count)?;
+        super::check_size(&shape, itemsize)?;
         // NumPy returns the view unchanged when the requested shape (before resolving -1)
         // is the current one.
         let same = requested.len() == self.ndim()

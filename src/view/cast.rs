@@ -82,11 +82,7 @@ impl RawView {
         };
         let mut layout = Layout::c_contiguous(new_shape, new_size);
         layout.offset = l.offset;
-        Ok(RawView {
-            bytes: self.bytes,
-            format: dest,
-            layout,
-        })
+        RawView::new(self.bytes, dest, layout)
     }
 
     /// NumPy's `ndarray.view(dtype)` (numpy/_core/src/multiarray/getset.c, `array_descr_set`).
@@ -127,11 +123,9 @@ impl RawView {
             }
             layout.strides[axis] = new as isize;
         }
-        Ok(RawView {
-            bytes: self.bytes,
-            format: format.clone(),
-            layout,
-        })
+        // A wider element can push an empty view's other lengths past NumPy's size rule
+        // ("array is too big"); checking the whole layout also covers any other reach.
+        RawView::new(self.bytes, format.clone(), layout)
     }
 }
 

@@ -30,6 +30,10 @@ enum Shown {
 /// Prints the values nested in brackets, one row per line, padded to a common width, and
 /// summarised with `...` beyond 1000 elements (NumPy's `repr` without the `array(...)`).
 pub(crate) fn show(raw: &RawView, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if raw.layout.is_empty() && raw.layout.ndim() > 0 {
+        // NumPy's str of any empty array.
+        return f.write_str("[]");
+    }
     let summarise = raw.layout.len() > THRESHOLD;
     let tree = collect(raw, summarise);
     let width = max_width(&tree);

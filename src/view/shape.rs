@@ -102,8 +102,31 @@ impl<'a> View<'a> {
     /// assert_eq!(v.tolist().unwrap().to_string(), "[[1, 2, 3], [1, 2, 3]]");
     /// ```
     pub fn broadcast_to(&self, shape: &[usize]) -> Result<View<'a>> {
-        let layout = self.raw.layout.broadcast_to(shape)?;
+        let layout = self.raw.layout.broadcast_to(shape, self.raw.itemsize())?;
         Ok(View::wrap(self.raw.with_layout(layout)))
+    }
+
+    /// The sub-views along the first axis, as NumPy's `for row in arr` gives them (for a 1-D
+    /// view, 0-dimensional views: read each with `get(&[])`). A 0-dimensional view cannot be
+    /// iterated (memoryview and NumPy raise `TypeError`).
+    ///
+    /// ```
+    /// let data = [1u16, 2, 3, 4, 5, 6];
+    /// let v = ndview::View::from_slice(&data).reshape(&[3, 2]).unwrap();
+    /// let rows: Vec<String> = v.iter().unwrap().map(|r| r.tolist().unwrap().to_string()).collect();
+    /// assert_eq!(rows, ["[1, 2]", "[3, 4]", "[5, 6]"]);
+    /// let first = v.slice_str("0").unwrap();
+    /// let items: Vec<String> = first.iter().unwrap().map(|x| x.get(&[]).unwrap().to_string()).collect();
+    /// assert_eq!(items, ["1", "2"]);
+    /// ```
+    pub fn iter(&self) -> Result<impl ExactSizeIterator<Item = View<'a>> + '_> {
+        let Some(&len) = self.raw.layout.shape.first() else {
+            return Err(crate::Error::Type("iteration over a 0-d view".to_owned()));
+        };
+        Ok((0..len).map(move |i| {
+            self.slice([SliceItem::Index(i as isize)])
+                .expect("every position of the first axis is in range")
+        }))
     }
 }
 
@@ -115,6 +138,7 @@ impl<'a> View<'a> {
 /// | `a[2:5]`, `a[2:]`, `a[:5]`, `a[:]` | `s![2..5]`, `s![2..]`, `s![..5]`, `s![..]` |
 /// | `a[1:7:2]`, `a[::-1]` | `s![1..7;2]`, `s![..;-1]` |
 /// | `a[5:1:-1]` | `s![5..1;-1]` (Python's meaning: from 5 down to 2) |
+/// | `a[1:-1]` | `s![1..-1]` (Python's meaning: all but the first and last) |
 /// | `a[2:4+1]` | `s![2..=4]` |
 /// | `a[..., None]` | `s![..., None]` (or `NewAxis`) |
 ///
@@ -145,7 +169,12 @@ macro_rules! s {
         }, $step as isize),] $($($rest)*)?)
     };
     (@acc [$($out:expr,)*] $e:expr $(, $($rest:tt)*)?) => {
-        $crate::s!(@acc [$($out,)* $crate::SliceItem::from($e),] $($($rest)*)?)
+        $crate::s!(@acc [$($out,)* $crate::SliceItem::from({
+            // `1..-1` is Python's 1:-1 (all but the ends), not an empty Rust range.
+            #[allow(clippy::reversed_empty_ranges)]
+            let item = $e;
+            item
+        }),] $($($rest)*)?)
     };
     ($($t:tt)*) => { $crate::s!(@acc [] $($t)*) };
 }

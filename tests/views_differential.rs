@@ -285,3 +285,59 @@ fn equality_agrees_with_memoryview() {
     }
     f.finish("equality");
 }
+
+/// NumPy's `arr['name']` on random records in random layouts: every field view's geometry,
+/// itemsize, bytes and values, and the error for a name that is not there.
+#[test]
+fn fields_agree_with_numpy() {
+    let mut f = Failures::default();
+    for case in cases("fields.jsonl") {
+        let buf = hex(str_of(&case, "buf"));
+        let v = view(&buf, &case);
+        for want in case["fields"].as_array().unwrap() {
+            let name = str_of(want, "name");
+            let what = format!(
+                "{}[{name:?}] of {:?} {:?}",
+                case["fmt"],
+                v.shape(),
+                v.strides()
+            );
+            let got = match v.field(name) {
+                Ok(g) => g,
+                Err(e) => {
+                    f.check(false, || format!("{what}: {e}"));
+                    continue;
+                }
+            };
+            check_geometry(&mut f, &what, &got, want);
+            f.check(
+                usize_of(want, "itemsize").map_or(true, |n| n == got.itemsize()),
+                || format!("{what}: itemsize {} ({})", got.itemsize(), got.format()),
+            );
+            // The field's format text stands on its own: parsed again, it has the same size.
+            let again = Format::parse(got.format().as_str()).map(|g| g.itemsize());
+            f.check(again.as_ref().ok() == Some(&got.itemsize()), || {
+                format!("{what}: {} parses to {again:?}", got.format())
+            });
+            if let Some(bytes) = want.get("tobytes").and_then(Json::as_str) {
+                let ours = hexstr(&got.tobytes(Order::C));
+                f.check(ours == bytes, || format!("{what}: bytes {ours}"));
+            }
+            if let Some(list) = want.get("tolist").and_then(Json::as_str) {
+                let ours = got.tolist().unwrap().to_string();
+                f.check(ours == list, || {
+                    format!("{what}: tolist {ours}, NumPy {list}")
+                });
+            }
+        }
+        let missing = v
+            .field("nope")
+            .map(|_| ())
+            .map_err(|e| e.python_type().map(|p| p.to_string()));
+        f.check(
+            missing.err().flatten().as_deref() == case["missing"].as_str(),
+            || format!("{}: a missing field", case["fmt"]),
+        );
+    }
+    f.finish("fields");
+}

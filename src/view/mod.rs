@@ -4,6 +4,7 @@ mod access;
 mod cast;
 mod compare;
 mod display;
+mod field;
 mod shape;
 
 pub use shape::{NewAxis, SliceArg};

@@ -252,6 +252,46 @@ proptest! {
             prop_assert_eq!(got, want);
         }
     }
+
+    /// Pixel-like layouts (a short contiguous channel axis under flipped, transposed or
+    /// strided pixel axes), which the copy widens into multi-byte elements: tobytes and
+    /// copy_from still move exactly the gathered bytes.
+    #[test]
+    fn copies_of_pixel_layouts_match_the_gather(h in 1usize..if cfg!(miri) { 6 } else { 40 }, w in 1usize..if cfg!(miri) { 6 } else { 40 }, c in 1usize..6, fmt in prop::sample::select(&["B", "<h", "f", "d"][..]), op in 0usize..5, par in any::<bool>(), seed in any::<u64>()) {
+        let is = Format::parse(fmt).unwrap().itemsize();
+        let buf = bytes(h * w * c * is, seed);
+        let v = View::from_parts(&buf, fmt, &[h, w, c], &[(w * c * is) as isize, (c * is) as isize, is as isize], 0).unwrap();
+        let v = match op {
+            0 => v.slice_str(":, ::-1").unwrap(),
+            1 => v.slice_str("::-1").unwrap(),
+            2 => v.permute(&[1, 0, 2]).unwrap().flip(1).unwrap(),
+            3 => v.slice_str("::2, 1::3").unwrap(),
+            _ => v.permute(&[1, 0, 2]).unwrap(),
+        };
+        let want: Vec<u8> = indices(v.shape()).iter().flat_map(|ix| {
+            let off = v.offset() + ix.iter().zip(v.strides()).map(|(&i, &s)| i * s).sum::<isize>();
+            buf[off as usize..off as usize + is].to_vec()
+        }).collect();
+        let got = if par { v.par_tobytes(Order::C) } else { v.tobytes(Order::C) };
+        prop_assert_eq!(&got, &want);
+        // The other direction: a strided destination, a contiguous source.
+        let mut out = vec![0u8; buf.len()];
+        let src = View::from_parts(&want, fmt, v.shape(), &c_strides(v.shape(), is), 0).unwrap();
+        let mut dst = ViewMut::from_parts(&mut out, fmt, v.shape(), v.strides(), v.offset() as usize).unwrap();
+        dst.copy_from(&src).unwrap();
+        let back = View::from_parts(&out, fmt, v.shape(), v.strides(), v.offset() as usize).unwrap();
+        prop_assert_eq!(back.tobytes(Order::C), want);
+    }
+}
+
+fn c_strides(shape: &[usize], is: usize) -> Vec<isize> {
+    let mut s = vec![0isize; shape.len()];
+    let mut acc = is as isize;
+    for k in (0..shape.len()).rev() {
+        s[k] = acc;
+        acc *= shape[k].max(1) as isize;
+    }
+    s
 }
 
 #[test]

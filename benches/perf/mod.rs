@@ -447,6 +447,69 @@ pub fn run(opts: Options) -> Vec<Row> {
         }
     }
 
+    // 8. RGB pixels (3 bytes each): mirror and rotate copies of an n x n image, as image
+    // code does them. The copy widens each pixel into one 3-byte element.
+    let rgb: Vec<u8> = (0..count * 3).map(|i| (i * 7 % 253) as u8).collect();
+    let img = View::from_slice(&rgb)
+        .reshape(&[n as isize, n as isize, 3])
+        .unwrap();
+    let nimg = ndarray::ArrayView3::from_shape((n, n, 3), &rgb).unwrap();
+    for &t in &thread_counts {
+        let par = t > 1;
+        for (case, v, nv) in [
+            (
+                "8 RGB mirror",
+                img.flip(1).unwrap(),
+                nimg.slice(ndarray::s![.., ..;-1, ..]),
+            ),
+            (
+                "8 RGB rotate",
+                img.permute(&[1, 0, 2]).unwrap().flip(1).unwrap(),
+                nimg.permuted_axes([1, 0, 2])
+                    .slice_move(ndarray::s![.., ..;-1, ..]),
+            ),
+        ] {
+            let moved = 2 * count * 3;
+            let mut out = vec![0u8; count * 3];
+            let v = &v;
+            let mut imps = vec![imp(
+                "ndview tobytes_into (preallocated)",
+                moved,
+                move || {
+                    if par {
+                        v.par_tobytes_into(Order::C, &mut out).unwrap()
+                    } else {
+                        v.tobytes_into(Order::C, &mut out).unwrap()
+                    }
+                },
+            )];
+            if !par {
+                let mut dst = ndarray::Array3::<u8>::zeros((n, n, 3));
+                imps.push(imp("ndarray assign (preallocated)", moved, move || {
+                    dst.assign(&nv)
+                }));
+                let mut out = vec![0u8; count * 3];
+                let (rgb, rotate) = (&rgb, case.ends_with("rotate"));
+                imps.push(imp("naive pixel loop (preallocated)", moved, move || {
+                    for y in 0..n {
+                        for x in 0..n {
+                            let (sy, sx) = if rotate {
+                                (n - 1 - x, y)
+                            } else {
+                                (y, n - 1 - x)
+                            };
+                            let s = (sy * n + sx) * 3;
+                            let d = (y * n + x) * 3;
+                            out[d..d + 3].copy_from_slice(&rgb[s..s + 3]);
+                        }
+                    }
+                    black_box(&out);
+                }));
+            }
+            bench.group(case, t, imps);
+        }
+    }
+
     // 7. Slicing and cast: nanoseconds per call on a 3-D view.
     let small: Vec<f32> = (0..60 * 70 * 80).map(|x| x as f32).collect();
     let v3 = View::from_slice(&small).reshape(&[60, 70, 80]).unwrap();

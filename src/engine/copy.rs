@@ -4,6 +4,7 @@
 
 use super::par::{chunks, for_chunks, worth_splitting};
 use super::{Operand, Plan};
+use crate::layout::{Dims, Strides};
 
 /// Copies every element of `src` to the element at the same index of `dst`. Both layouts
 /// have the same shape and elements of `itemsize` bytes; the destination leads the walk.
@@ -28,11 +29,20 @@ pub(crate) unsafe fn copy_elements_par(
     parallel: bool,
 ) {
     debug_assert_eq!(dst.layout.shape, src.layout.shape);
-    let plan = Plan::new(
-        &dst.layout.shape,
-        [&dst.layout.strides, &src.layout.strides],
-        [dst.layout.offset, src.layout.offset],
-    );
+    let (plan, itemsize) = match widen(dst, src, itemsize) {
+        Some((shape, [d, s], wide)) => (
+            Plan::new(&shape, [&d, &s], [dst.layout.offset, src.layout.offset]),
+            wide,
+        ),
+        None => (
+            Plan::new(
+                &dst.layout.shape,
+                [&dst.layout.strides, &src.layout.strides],
+                [dst.layout.offset, src.layout.offset],
+            ),
+            itemsize,
+        ),
+    };
     let split = parallel && worth_splitting(plan.count(), 2 * itemsize);
     let (db, sb) = (dst.bytes, src.bytes);
     if let Some(t) = plan.tiles([itemsize, itemsize]) {
@@ -79,6 +89,43 @@ pub(crate) unsafe fn copy_elements_par(
     }
 }
 
+/// A copy moves bytes without looking at them, so an axis that is short and contiguous in
+/// both operands (an RGB pixel: 3 bytes) can become part of a wider element. That turns
+/// millions of 3-byte runs, each paying the walk's per-run cost, into one run of 3-byte
+/// elements. Returns the shape and strides without that axis and the wider itemsize, or
+/// `None` when no axis qualifies.
+fn widen(
+    dst: Operand<'_>,
+    src: Operand<'_>,
+    itemsize: usize,
+) -> Option<(Dims, [Strides; 2], usize)> {
+    /// Runs longer than this are already `memcpy`s after coalescing.
+    const WIDEST: usize = 32;
+    let (shape, ds, ss) = (&dst.layout.shape, &dst.layout.strides, &src.layout.strides);
+    if shape.len() < 2 {
+        return None; // a single contiguous axis is one memcpy already
+    }
+    let is = itemsize as isize;
+    // Elements 0..len of the axis are one block of `len * itemsize` bytes in both operands,
+    // so copying the blocks copies exactly the same bytes.
+    let axis = (0..shape.len())
+        .find(|&k| shape[k] > 1 && ds[k] == is && ss[k] == is && shape[k] * itemsize <= WIDEST)?;
+    let keep = |v: &[isize]| -> Strides {
+        v.iter()
+            .enumerate()
+            .filter(|&(k, _)| k != axis)
+            .map(|(_, &x)| x)
+            .collect()
+    };
+    let dims: Dims = shape
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != axis)
+        .map(|(_, &d)| d)
+        .collect();
+    Some((dims, [keep(ds), keep(ss)], itemsize * shape[axis]))
+}
+
 /// Copies one run of `len` elements.
 ///
 /// # Safety
@@ -123,8 +170,11 @@ unsafe fn reversed(dst: *mut u8, src: *const u8, len: usize, is: usize) {
     match is {
         1 => rev!(1),
         2 => rev!(2),
+        3 => rev!(3),
         4 => rev!(4),
+        6 => rev!(6),
         8 => rev!(8),
+        12 => rev!(12),
         16 => rev!(16),
         _ => {
             let n = is as isize;
@@ -156,8 +206,11 @@ unsafe fn strided(dp: *mut u8, ds: isize, sp: *const u8, ss: isize, len: usize, 
     match is {
         1 => typed!(u8),
         2 => typed!(u16),
+        3 => typed!([u8; 3]),
         4 => typed!(u32),
+        6 => typed!([u8; 6]),
         8 => typed!(u64),
+        12 => typed!([u8; 12]),
         16 => typed!(u128),
         n => {
             for i in 0..len as isize {

@@ -126,6 +126,14 @@ fn views() -> Result<(), ndview::Error> {
     ];
     let r = View::from_parts(&rec, "T{>h:id:>d:x:}", &[2], &[10], 0)?;
     println!("{} -> {}", r.format(), r.tolist()?);
+    let x = r.field("x")?;
+    println!(
+        "field 'x' (NumPy's r['x']): format {}, stride {}, offset {} -> {}",
+        x.format(),
+        x.strides()[0],
+        x.offset(),
+        x.tolist()?
+    );
 
     println!("\n== Writing through a ViewMut shows in the buffer ==");
     let mut buf = [0u8; 6];

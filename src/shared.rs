@@ -9,6 +9,7 @@ use crate::format::Format;
 use crate::layout::Layout;
 use crate::raw::RawBytes;
 use crate::view::{RawView, View, ViewMut};
+#[cfg(not(miri))]
 use std::path::Path;
 use std::sync::Arc;
 
@@ -290,6 +291,7 @@ impl SharedView {
     }
 
     /// The byte range this view's elements span within its buffer.
+    #[cfg_attr(miri, allow(dead_code))]
     fn byte_range(&self) -> Option<(usize, usize)> {
         let (lo, hi) = crate::overlap::byte_bounds(&self.raw.layout, self.raw.itemsize(), 0)?;
         Some((lo as usize, (hi - lo) as usize))

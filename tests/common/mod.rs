@@ -11,7 +11,7 @@ pub fn cases(name: &str) -> Vec<Json> {
     use std::io::BufRead;
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let limit = if cfg!(miri) { 24 } else { usize::MAX };
+    let limit = if cfg!(miri) { 6 } else { usize::MAX };
     std::io::BufReader::new(file)
         .lines()
         .take(limit)

@@ -7,6 +7,7 @@
 use super::operand::{detach, fresh, input, output, plan_of, walk_par, walk_seq, Run};
 use crate::array::Array;
 use crate::element::Element;
+use crate::engine::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 use crate::error::Result;
 use crate::format::ByteOrder;
 use crate::view::{RawView, View, ViewMut};
@@ -164,17 +165,39 @@ macro_rules! elementwise {
                 )
             }
         };
-        elementwise!(@walk $par, plan, sizes, |offs, len| {
-            let (ins, o) = runs(&offs);
-            // SAFETY: the runs hold `len` elements each; the output is writable; inputs
-            // overlapping it were detached (copied), except one that is the output element
-            // for element (`fused`), which forbids slices.
-            unsafe { $run(o, ins, len, fused, elementwise!(@f $par, $f)) }
-        });
+        match staging(&plan, sizes) {
+            Some(staged) => {
+                let bytes = std::array::from_fn(|i| if i == 0 { out.bytes } else { ops[i - 1].bytes });
+                let body = |ptrs: [RunPtr; { [$(stringify!($T)),+].len() + 1 }], len: usize| {
+                    let o = Run::from_ptr(ptrs[0], out.order);
+                    let ins = std::array::from_fn(|i| Run::from_ptr(ptrs[i + 1], ops[i].order));
+                    // SAFETY: as below; staged inputs are read from a private copy of the
+                    // tile, with their byte order.
+                    unsafe { $run(o, ins, len, fused, elementwise!(@f $par, $f)) }
+                };
+                // SAFETY: `bytes` are the buffers of the operands the plan was made from, in
+                // the same order; inputs are only read; the parallel body writes the output
+                // elements of its own tiles only.
+                unsafe { elementwise!(@staged $par, plan, staged, bytes, sizes, body) }
+            }
+            None => elementwise!(@walk $par, plan, sizes, |offs, len| {
+                let (ins, o) = runs(&offs);
+                // SAFETY: the runs hold `len` elements each; the output is writable; inputs
+                // overlapping it were detached (copied), except one that is the output element
+                // for element (`fused`), which forbids slices.
+                unsafe { $run(o, ins, len, fused, elementwise!(@f $par, $f)) }
+            }),
+        }
         drop(keep);
         Ok::<(), crate::Error>(())
     }};
     (@walk seq, $plan:ident, $sizes:ident, $body:expr) => { walk_seq(&$plan, $sizes, $body) };
+    (@staged seq, $plan:ident, $st:ident, $bytes:ident, $sizes:ident, $body:ident) => {
+        walk_staged_seq(&$plan, $st, $bytes, $sizes, $body)
+    };
+    (@staged par, $plan:ident, $st:ident, $bytes:ident, $sizes:ident, $body:ident) => {
+        walk_staged_par(&$plan, $st, $bytes, $sizes, $body)
+    };
     (@walk par, $plan:ident, $sizes:ident, $body:expr) => { walk_par(&$plan, $sizes, $body) };
     (@f seq, $f:ident) => { &mut $f };
     (@f par, $f:ident) => { &mut &$f };

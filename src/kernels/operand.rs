@@ -3,7 +3,7 @@
 
 use crate::array::Array;
 use crate::element::Element;
-use crate::engine::{self, Plan};
+use crate::engine::{self, Plan, RunPtr};
 use crate::error::{Error, Result};
 use crate::format::ByteOrder;
 use crate::layout::{Dims, Strides};
@@ -44,6 +44,16 @@ pub(crate) struct Run {
 }
 
 impl Run {
+    /// A run at `at` of elements in byte order `order`.
+    #[inline(always)]
+    pub fn from_ptr(at: RunPtr, order: ByteOrder) -> Run {
+        Run {
+            ptr: at.ptr,
+            stride: at.stride,
+            order,
+        }
+    }
+
     /// Whether the run can be a `&[T]`: contiguous, native, aligned, any bit pattern valid.
     #[inline(always)]
     pub fn sliceable<T: Element>(&self) -> bool {

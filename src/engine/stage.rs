@@ -1,0 +1,230 @@
+//! Staged tiles: an element-wise kernel whose input is transposed against the output
+//! (`a + b.T`) reads that input one element per cache line even when tiled. Copying each
+//! tile of it first, through the copy kernel's SIMD transpose, into a small contiguous buffer
+//! that stays in L1 turns the kernel's loop over the tile into a contiguous one, which the
+//! compiler vectorises.
+
+use super::copy::copy_tile;
+use super::par::{chunks, for_chunks, worth_splitting};
+use super::tile::Tiles;
+use super::Plan;
+use crate::raw::RawBytes;
+use std::ops::Range;
+
+/// Where one run of one operand starts, and its byte stride.
+#[derive(Clone, Copy)]
+pub(crate) struct RunPtr {
+    /// The run's first element.
+    pub ptr: *mut u8,
+    /// Bytes from one element of the run to the next.
+    pub stride: isize,
+}
+
+/// Which inputs of a plan to stage, if any: the plan must be tiled, and an input is staged
+/// when its elements are 4 or 8 bytes (the sizes the SIMD transpose handles), adjacent along
+/// the tile's `q` axis and far apart along the innermost axis. Operand 0 (the output) is never
+/// staged.
+pub(crate) fn staging<const N: usize>(
+    plan: &Plan<N>,
+    itemsizes: [usize; N],
+) -> Option<(Tiles, [bool; N])> {
+    if !cfg!(target_arch = "x86_64") {
+        return None;
+    }
+    let t = plan.tiles(itemsizes)?;
+    let p = plan.dims.len() - 1;
+    let stage: [bool; N] = std::array::from_fn(|op| {
+        let size = itemsizes[op];
+        op > 0
+            && (size == 4 || size == 8)
+            && plan.strides[op][t.q] == size as isize
+            && plan.strides[op][p].unsigned_abs() > 2 * size
+    });
+    stage.iter().any(|&s| s).then_some((t, stage))
+}
+
+/// Scratch space for one staged tile of every staged operand, 8-byte aligned (enough for
+/// every element type) so that the kernels can form slices over it.
+fn scratch<const N: usize>(t: Tiles, itemsizes: [usize; N], stage: [bool; N]) -> Vec<u64> {
+    let per_op = |op: usize| {
+        if stage[op] {
+            t.tp * t.tq * itemsizes[op]
+        } else {
+            0
+        }
+    };
+    let bytes: usize = (0..N).map(per_op).sum();
+    vec![0u64; bytes.div_ceil(8)]
+}
+
+/// Walks the tiles of `units`, staging the operands marked in `stage` into `buf`, and calls
+/// `run(ptrs, len)` for every row of each tile.
+///
+/// # Safety
+/// `bytes` are the operands' buffers and the plan's offsets and strides keep every element it
+/// visits inside them (validated layouts); the staged operands are only read, and `buf` is at
+/// least [`scratch`]'s size.
+unsafe fn staged_units<const N: usize>(
+    plan: &Plan<N>,
+    (t, stage): (Tiles, [bool; N]),
+    bytes: [RawBytes; N],
+    itemsizes: [usize; N],
+    units: Range<usize>,
+    buf: &mut [u64],
+    run: &mut impl FnMut([RunPtr; N], usize),
+) {
+    let p = plan.dims.len() - 1;
+    let sp = plan.axis_strides(p);
+    let sq = plan.axis_strides(t.q);
+    // Each staged operand's slot in `buf`: `tq` rows of `tp` elements.
+    let base = buf.as_mut_ptr().cast::<u8>();
+    let mut slot = [0usize; N];
+    let mut at = 0;
+    for op in 0..N {
+        if stage[op] {
+            slot[op] = at;
+            at += t.tp * t.tq * itemsizes[op];
+        }
+    }
+    plan.for_each_tile(t, units, |offs, q_len, p_len| {
+        for op in 0..N {
+            if stage[op] {
+                let is = itemsizes[op];
+                // SAFETY: the tile's `q_len x p_len` elements of operand `op` are elements of
+                // its validated layout; the destination is `q_len` rows of `p_len` elements
+                // inside this operand's slot of `buf` (q_len <= tq, p_len <= tp), which no
+                // operand's buffer overlaps.
+                unsafe {
+                    copy_tile(
+                        base.add(slot[op]),
+                        [is as isize, (p_len * is) as isize],
+                        bytes[op].at(offs[op]),
+                        [sp[op], sq[op]],
+                        [p_len, q_len],
+                        is,
+                    )
+                }
+            }
+        }
+        for j in 0..q_len {
+            let ptrs = std::array::from_fn(|op| {
+                if stage[op] {
+                    RunPtr {
+                        // SAFETY: row j of the staged tile is inside the slot (j < q_len).
+                        ptr: unsafe { base.add(slot[op] + j * p_len * itemsizes[op]) },
+                        stride: itemsizes[op] as isize,
+                    }
+                } else {
+                    RunPtr {
+                        // SAFETY: the first element of row j of the tile is an element of
+                        // the operand's validated layout.
+                        ptr: unsafe { bytes[op].at(offs[op] + j as isize * sq[op]) },
+                        stride: sp[op],
+                    }
+                }
+            });
+            run(ptrs, p_len);
+        }
+    });
+}
+
+/// Walks a staged plan (see [`staging`]) on the calling thread.
+///
+/// # Safety
+/// As for [`staged_units`]: `bytes` are the buffers of the operands the plan was made for.
+pub(crate) unsafe fn walk_staged_seq<const N: usize>(
+    plan: &Plan<N>,
+    staged: (Tiles, [bool; N]),
+    bytes: [RawBytes; N],
+    itemsizes: [usize; N],
+    mut run: impl FnMut([RunPtr; N], usize),
+) {
+    let mut buf = scratch(staged.0, itemsizes, staged.1);
+    let units = plan.tile_units(staged.0);
+    // SAFETY: forwarded; `buf` has the scratch size.
+    unsafe { staged_units(plan, staged, bytes, itemsizes, 0..units, &mut buf, &mut run) }
+}
+
+/// Walks a staged plan split across rayon's pool when large; each chunk stages into its own
+/// scratch buffer.
+///
+/// # Safety
+/// As for [`walk_staged_seq`]; in addition `run` must be safe to call from several threads at
+/// once on the runs of disjoint tiles.
+pub(crate) unsafe fn walk_staged_par<const N: usize>(
+    plan: &Plan<N>,
+    staged: (Tiles, [bool; N]),
+    bytes: [RawBytes; N],
+    itemsizes: [usize; N],
+    run: impl Fn([RunPtr; N], usize) + Sync,
+) {
+    let per_element: usize = itemsizes.iter().sum();
+    if !worth_splitting(plan.count(), per_element) {
+        // SAFETY: forwarded.
+        return unsafe { walk_staged_seq(plan, staged, bytes, itemsizes, &run) };
+    }
+    let units = plan.tile_units(staged.0);
+    let per_unit = plan.count() / units.max(1) * per_element;
+    for_chunks(units, chunks(units, per_unit), |r| {
+        let mut buf = scratch(staged.0, itemsizes, staged.1);
+        // SAFETY: forwarded; chunks are disjoint ranges of tiles.
+        unsafe { staged_units(plan, staged, bytes, itemsizes, r, &mut buf, &mut &run) }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{View, ViewMut};
+
+    /// `a + b.T` for 4- and 8-byte elements stages `b.T` tile by tile (edges included, as the
+    /// shapes are not multiples of the SIMD block), sequentially and in parallel. Small enough
+    /// for Miri, which then checks the staging copies and the slices over the scratch buffer.
+    #[test]
+    fn staged_kernels_match_the_naive_sum() {
+        let (rows, cols) = (13, 10);
+        let a: Vec<f64> = (0..rows * cols).map(|i| i as f64).collect();
+        let b: Vec<f64> = (0..rows * cols).map(|i| (i * 1000) as f64).collect();
+        let want: Vec<f64> = (0..rows * cols)
+            .map(|k| a[k] + b[(k % cols) * rows + k / cols])
+            .collect();
+        let av = View::from_slice(&a)
+            .reshape(&[rows as isize, cols as isize])
+            .unwrap();
+        let bt = View::from_slice(&b)
+            .reshape(&[cols as isize, rows as isize])
+            .unwrap()
+            .transpose();
+        let plan = crate::engine::Plan::new(&[rows, cols], [&[80, 8], bt.strides()], [0, 0]);
+        assert!(
+            super::staging(&plan, [8, 8]).is_some(),
+            "the case must stage"
+        );
+        for par in [false, true] {
+            let mut out = vec![0.0f64; rows * cols];
+            let mut o = ViewMut::from_slice(&mut out)
+                .reshape(&[rows as isize, cols as isize])
+                .unwrap();
+            if par {
+                o.par_zip_map_into(&av, &bt, |x: f64, y: f64| x + y)
+                    .unwrap();
+            } else {
+                o.zip_map_into(&av, &bt, |x: f64, y: f64| x + y).unwrap();
+            }
+            assert_eq!(out, want, "f64, parallel: {par}");
+            let a32: Vec<f32> = a.iter().map(|&x| x as f32).collect();
+            let b32: Vec<f32> = b.iter().map(|&x| x as f32).collect();
+            let c = View::from_slice(&a32)
+                .reshape(&[rows as isize, cols as isize])
+                .unwrap()
+                .zip_map(
+                    &View::from_slice(&b32)
+                        .reshape(&[cols as isize, rows as isize])
+                        .unwrap()
+                        .transpose(),
+                    |x: f32, y: f32| f64::from(x + y),
+                )
+                .unwrap();
+            assert_eq!(c.as_slice::<f64>().unwrap(), &want[..], "f32");
+        }
+    }
+}

@@ -18,6 +18,18 @@ pub struct Model {
     pub offsets: Vec<isize>,
 }
 
+/// C-contiguous byte strides of `shape` (saturating, for shapes a fuzzer makes up; lengths of
+/// 0 count as 1, as NumPy's contiguous strides do).
+pub fn c_strides(shape: &[usize], itemsize: usize) -> Vec<isize> {
+    let mut s = vec![0isize; shape.len()];
+    let mut acc = itemsize as isize;
+    for k in (0..shape.len()).rev() {
+        s[k] = acc;
+        acc = acc.saturating_mul(shape[k].max(1) as isize);
+    }
+    s
+}
+
 /// Every index of `shape` in C order.
 pub fn indices(shape: &[usize]) -> Vec<Vec<usize>> {
     if shape.contains(&0) {

@@ -26,6 +26,12 @@ pub struct Array {
 
 impl Array {
     /// A zero-filled array of `format` elements.
+    ///
+    /// ```
+    /// let mut a = ndview::Array::zeros("<f", &[2, 3]).unwrap();
+    /// a.view_mut().slice_str("1, :").unwrap().fill(7.0f32).unwrap();
+    /// assert_eq!(a.view().tolist().unwrap().to_string(), "[[0.0, 0.0, 0.0], [7.0, 7.0, 7.0]]");
+    /// ```
     pub fn zeros(format: &str, shape: &[usize]) -> Result<Array> {
         Array::zeros_with(&Format::parse(format)?, shape)
     }
@@ -41,6 +47,12 @@ impl Array {
     }
 
     /// Adopts a vector without copying, with `T`'s native format and the given shape.
+    ///
+    /// ```
+    /// let a = ndview::Array::from_vec(vec![1u16, 2, 3, 4, 5, 6], &[3, 2]).unwrap();
+    /// assert_eq!(a.view().transpose().tolist().unwrap().to_string(), "[[1, 3, 5], [2, 4, 6]]");
+    /// assert!(ndview::Array::from_vec(vec![1u16, 2, 3], &[2, 2]).is_err());
+    /// ```
     pub fn from_vec<T: Element + bytemuck::Pod>(v: Vec<T>, shape: &[usize]) -> Result<Array> {
         checked_nbytes(shape, std::mem::size_of::<T>())?;
         let count = checked_count(shape)?;

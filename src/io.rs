@@ -123,6 +123,15 @@ impl<'a> View<'a> {
 
     /// Streams the view's bytes in `order` to `w` (memoryview's `tobytes` without the copy):
     /// contiguous views in one `write_all`, others through one 64 KiB buffer.
+    ///
+    /// ```
+    /// use ndview::{Order, View};
+    /// let data: Vec<u8> = (0..6).collect();
+    /// let t = View::from_bytes(&data).reshape(&[2, 3]).unwrap().transpose();
+    /// let mut out = Vec::new();
+    /// t.write_to(&mut out, Order::C).unwrap();
+    /// assert_eq!(out, t.tobytes(Order::C));
+    /// ```
     pub fn write_to<W: Write + ?Sized>(&self, w: &mut W, order: Order) -> io::Result<()> {
         if self.raw.physical(order) {
             if let Some(b) = self.contiguous_bytes().or_else(|| self.physical_bytes()) {
@@ -210,6 +219,13 @@ impl<'a> ViewMut<'a> {
     /// One `read` into the view, like `file.readinto(memoryview)`: a C-contiguous view is
     /// filled straight from the reader; any other through one 64 KiB buffer (whose bytes are
     /// scattered to the elements in C order). Returns the bytes filled (0 at end of input).
+    ///
+    /// ```
+    /// let mut buf = [0u8; 8];
+    /// let mut tail = ndview::ViewMut::from_bytes(&mut buf).slice_str("4:").unwrap();
+    /// let n = tail.read_from(&mut &b"abcdef"[..]).unwrap(); // f.readinto(mv[4:])
+    /// assert_eq!((n, &buf), (4, b"\0\0\0\0abcd"));
+    /// ```
     pub fn read_from<R: Read + ?Sized>(&mut self, r: &mut R) -> io::Result<usize> {
         if let Some(bytes) = self.contiguous_bytes_mut() {
             return r.read(bytes);

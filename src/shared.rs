@@ -80,6 +80,13 @@ impl SharedView {
     }
 
     /// Takes ownership of a vector (without copying) as an array of the given shape.
+    ///
+    /// ```
+    /// let shared = ndview::SharedView::from_vec(vec![1.0f64; 1000], &[10, 100]).unwrap();
+    /// let row = shared.slice_str("3, ::10").unwrap(); // 'static: can move to another thread
+    /// let sum = std::thread::spawn(move || row.view().sum::<f64>().unwrap()).join().unwrap();
+    /// assert_eq!(sum, 10.0);
+    /// ```
     pub fn from_vec<T: Element + bytemuck::Pod>(v: Vec<T>, shape: &[usize]) -> Result<SharedView> {
         Ok(SharedView::from_array(Array::from_vec(v, shape)?))
     }

@@ -344,6 +344,14 @@ impl<'a> ViewMut<'a> {
     /// `self[i] = f(src[i])`, with `src` broadcast to this view's shape (NumPy's `out=`).
     /// When `src` shares memory with this view, the answer is NumPy's: as if `src` were read
     /// completely first.
+    ///
+    /// ```
+    /// let mut data = [1i32, 2, 3, 4];
+    /// let v = ndview::ViewMut::from_slice(&mut data);
+    /// let (mut head, tail) = v.split_at(0, 2).unwrap();
+    /// head.map_into(&tail.as_view(), |x: i32| x * 10).unwrap();
+    /// assert_eq!(data, [30, 40, 3, 4]);
+    /// ```
     pub fn map_into<T: Element, U: Element>(
         &mut self,
         src: &View<'_>,
@@ -362,6 +370,17 @@ impl<'a> ViewMut<'a> {
     }
 
     /// `self[i] = f(a[i], b[i])`, broadcasting the inputs to this view's shape.
+    ///
+    /// ```
+    /// use ndview::{View, ViewMut};
+    /// let (a, b) = ([1.0f32, 2.0, 3.0, 4.0], [10.0f32, 20.0]);
+    /// let a = View::from_slice(&a).reshape(&[2, 2]).unwrap();
+    /// let b = View::from_slice(&b).reshape(&[2, 1]).unwrap(); // broadcast along rows
+    /// let mut out = [0.0f32; 4];
+    /// let mut o = ViewMut::from_slice(&mut out).reshape(&[2, 2]).unwrap();
+    /// o.zip_map_into(&a.transpose(), &b, |x: f32, y: f32| x + y).unwrap();
+    /// assert_eq!(out, [11.0, 13.0, 22.0, 24.0]);
+    /// ```
     pub fn zip_map_into<A: Element, B: Element, U: Element>(
         &mut self,
         a: &View<'_>,

@@ -206,6 +206,14 @@ impl<'a> View<'a> {
     }
 
     /// The smallest element (NaN if any is NaN); an error for an empty view, as in NumPy.
+    ///
+    /// ```
+    /// let data = [3i16, -7, 12];
+    /// let v = ndview::View::from_slice(&data);
+    /// assert_eq!((v.min::<i16>().unwrap(), v.max::<i16>().unwrap()), (-7, 12));
+    /// let empty: [f32; 0] = [];
+    /// assert!(ndview::View::from_slice(&empty).min::<f32>().is_err());
+    /// ```
     pub fn min<T: Numeric>(&self) -> Result<T> {
         extreme(self, false, true, "minimum")
     }
@@ -227,6 +235,13 @@ impl<'a> View<'a> {
 
     /// Folds every element into an accumulator, in the engine's walk order (memory order
     /// where the layout allows; deterministic for a given layout).
+    ///
+    /// ```
+    /// let data = [1u8, 200, 3];
+    /// let v = ndview::View::from_slice(&data);
+    /// let bigger = v.fold(0usize, |n, x: u8| n + usize::from(x > 2)).unwrap();
+    /// assert_eq!(bigger, 2);
+    /// ```
     pub fn fold<T: Element, A>(&self, init: A, mut f: impl FnMut(A, T) -> A) -> Result<A> {
         let (a, plan) = reduction::<T>(self)?;
         let [s] = plan.inner_strides();

@@ -201,6 +201,15 @@ macro_rules! read_ops {
         impl<'a> $ty<'a> {
             /// The elements' bytes in the given order, exactly as `memoryview.tobytes(order)`:
             /// works for every format, including ones ndview cannot decode.
+            ///
+            /// ```
+            /// use ndview::{Order, View};
+            /// let data = [1u8, 2, 3, 4, 5, 6];
+            /// let t = View::from_bytes(&data).reshape(&[2, 3]).unwrap().transpose();
+            /// assert_eq!(t.tobytes(Order::C), [1, 4, 2, 5, 3, 6]);
+            /// assert_eq!(t.tobytes(Order::F), [1, 2, 3, 4, 5, 6]);
+            /// assert_eq!(t.tobytes(Order::A), [1, 2, 3, 4, 5, 6]); // F-contiguous: memory order
+            /// ```
             pub fn tobytes(&self, order: Order) -> Vec<u8> {
                 self.raw.tobytes(order, false)
             }
@@ -224,6 +233,12 @@ macro_rules! read_ops {
             /// `memoryview.tolist()`. Every format decodes, including non-native byte orders,
             /// unaligned elements and compound formats (an element with several values is a
             /// tuple), where memoryview refuses all but native single characters.
+            ///
+            /// ```
+            /// let bytes = [0x01u8, 0x00, 0x00, 0x02, 0xff, 0xff];
+            /// let v = ndview::View::from_parts(&bytes, ">h", &[3], &[2], 0).unwrap();
+            /// assert_eq!(v.tolist().unwrap().to_string(), "[256, 2, -1]");
+            /// ```
             pub fn tolist(&self) -> Result<Value> {
                 Ok(self.raw.tolist())
             }
@@ -249,6 +264,14 @@ macro_rules! read_ops {
             }
 
             /// One element (one index per dimension, negative indices wrap) as a [`Value`].
+            ///
+            /// ```
+            /// use ndview::{Value, View};
+            /// let data = [1.5f32, 2.5, 3.5, 4.5];
+            /// let v = View::from_slice(&data).reshape(&[2, 2]).unwrap();
+            /// assert_eq!(v.get(&[-1, 0]).unwrap(), Value::Float(3.5));
+            /// assert!(v.get(&[2, 0]).is_err()); // IndexError in Python
+            /// ```
             pub fn get(&self, index: &[isize]) -> Result<Value> {
                 self.raw.get(index)
             }
@@ -268,6 +291,15 @@ read_ops!(ViewMut);
 impl<'a> ViewMut<'a> {
     /// Packs `value` into the element at `index` (as `memoryview.__setitem__` does, for every
     /// format that [`Format::pack`](crate::Format::pack) takes).
+    ///
+    /// ```
+    /// use ndview::{Value, ViewMut};
+    /// let mut data = [0u8; 8];
+    /// let mut v = ViewMut::from_parts(&mut data, "<hxx", &[2], &[4], 0).unwrap();
+    /// v.set(&[1], &Value::Int(-2)).unwrap();
+    /// assert!(v.set(&[0], &Value::Int(40_000)).is_err()); // out of range for 'h', as struct says
+    /// assert_eq!(data, [0, 0, 0, 0, 0xfe, 0xff, 0, 0]);
+    /// ```
     pub fn set(&mut self, index: &[isize], value: &Value) -> Result<()> {
         let off = self.raw.element_offset(index)?;
         let mut buf: ElementBuf = smallvec::smallvec![0; self.itemsize()];
@@ -305,6 +337,15 @@ impl<'a> ViewMut<'a> {
     /// memoryviews: the formats must match (ignoring a leading `@`) and the shapes must be
     /// equal up to the first zero-length axis. Any layouts work; when the two views share
     /// memory the source is read completely before anything is written.
+    ///
+    /// ```
+    /// use ndview::{View, ViewMut};
+    /// let src = [1i32, 2, 3, 4];
+    /// let mut dst = [0i32; 4];
+    /// let mut d = ViewMut::from_slice(&mut dst);
+    /// d.copy_from(&View::from_slice(&src).slice_str("::-1").unwrap()).unwrap();
+    /// assert_eq!(dst, [4, 3, 2, 1]);
+    /// ```
     pub fn copy_from(&mut self, src: &View<'_>) -> Result<()> {
         let strip = |f: &str| f.strip_prefix('@').unwrap_or(f).to_owned();
         let (d, s) = (&self.raw, &src.raw);

@@ -16,6 +16,15 @@ macro_rules! shape_ops {
             /// Applies a NumPy basic index given as items (see the [`s!`](crate::s) macro):
             /// integers drop an axis, slices keep it, `NewAxis` adds one, `Ellipsis` fills.
             /// The result's shape, strides and offset are NumPy's.
+            ///
+            /// ```
+            /// use ndview::{s, View};
+            /// let data: Vec<u16> = (0..12).collect();
+            /// let v = View::from_slice(&data).reshape(&[3, 4]).unwrap();
+            /// let w = v.slice(s![.., ..;-2]).unwrap(); // NumPy's v[:, ::-2]
+            /// assert_eq!((w.shape(), w.strides()), (&[3, 2][..], &[8, -4][..]));
+            /// assert_eq!(w.tolist().unwrap().to_string(), "[[3, 1], [7, 5], [11, 9]]");
+            /// ```
             pub fn slice<I: AsRef<[SliceItem]>>($($recv)* self, items: I) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.slice(items.as_ref())?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))
@@ -23,6 +32,15 @@ macro_rules! shape_ops {
 
             /// Applies a NumPy basic index written as in Python:
             /// `"1, ::-2, ..., None, 3:7"`. An all-integer index gives a 0-d view.
+            ///
+            /// ```
+            /// let data: Vec<i32> = (0..24).collect();
+            /// let v = ndview::View::from_slice(&data).reshape(&[2, 3, 4]).unwrap();
+            /// let w = v.slice_str("-1, ::2, None, 1:3").unwrap();
+            /// assert_eq!(w.shape(), &[2, 1, 2]);
+            /// assert_eq!(w.tolist().unwrap().to_string(), "[[[13, 14]], [[21, 22]]]");
+            /// assert!(v.slice_str("5").is_err()); // index out of range, as in NumPy
+            /// ```
             pub fn slice_str($($recv)* self, index: &str) -> Result<$ty<'a>> {
                 let items = parse_index(index)?;
                 let layout = self.raw.layout.slice(&items)?;
@@ -30,12 +48,27 @@ macro_rules! shape_ops {
             }
 
             /// Reorders the axes: axis `k` of the result is axis `perm[k]` of this view.
+            ///
+            /// ```
+            /// let data = [0u8; 24];
+            /// let v = ndview::View::from_bytes(&data).reshape(&[2, 3, 4]).unwrap();
+            /// let p = v.permute(&[2, 0, 1]).unwrap();
+            /// assert_eq!((p.shape(), p.strides()), (&[4, 2, 3][..], &[1, 12, 4][..]));
+            /// ```
             pub fn permute($($recv)* self, perm: &[usize]) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.permute(perm)?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }
 
             /// Reverses the axes (NumPy's `.T`).
+            ///
+            /// ```
+            /// let data = [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0];
+            /// let v = ndview::View::from_slice(&data).reshape(&[2, 3]).unwrap();
+            /// let t = v.transpose();
+            /// assert_eq!((t.shape(), t.strides()), (&[3, 2][..], &[8, 24][..]));
+            /// assert_eq!(t.get_as::<f64>(&[2, 0]).unwrap(), 3.0);
+            /// ```
             pub fn transpose($($recv)* self) -> $ty<'a> {
                 let layout = self.raw.layout.transpose();
                 $ty::wrap(self.raw.with_layout(layout))
@@ -48,6 +81,12 @@ macro_rules! shape_ops {
             }
 
             /// Reverses one axis, as NumPy's `flip(axis)` (the slice `::-1`).
+            ///
+            /// ```
+            /// let data: Vec<i8> = (0..6).collect();
+            /// let v = ndview::View::from_slice(&data).reshape(&[2, 3]).unwrap();
+            /// assert_eq!(v.flip(-1).unwrap().tolist().unwrap().to_string(), "[[2, 1, 0], [5, 4, 3]]");
+            /// ```
             pub fn flip($($recv)* self, axis: isize) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.flip(axis)?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))
@@ -73,6 +112,14 @@ macro_rules! shape_ops {
 
             /// A view with a new shape (one entry may be `-1`), when NumPy can reshape without
             /// copying; an error when the axes do not chain.
+            ///
+            /// ```
+            /// let data: Vec<u32> = (0..12).collect();
+            /// let v = ndview::View::from_slice(&data);
+            /// assert_eq!(v.reshape(&[3, -1]).unwrap().shape(), &[3, 4]);
+            /// // A transposed view cannot be flattened without copying:
+            /// assert!(v.reshape(&[3, 4]).unwrap().transpose().reshape(&[12]).is_err());
+            /// ```
             pub fn reshape($($recv)* self, shape: &[isize]) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.reshape(shape, self.raw.itemsize())?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))
@@ -80,6 +127,13 @@ macro_rules! shape_ops {
 
             /// NumPy's `diagonal(offset, axis1, axis2)`: the two axes become one last axis along
             /// the diagonal.
+            ///
+            /// ```
+            /// let data: Vec<i64> = (0..9).collect();
+            /// let m = ndview::View::from_slice(&data).reshape(&[3, 3]).unwrap();
+            /// assert_eq!(m.diagonal(0, 0, 1).unwrap().tolist().unwrap().to_string(), "[0, 4, 8]");
+            /// assert_eq!(m.diagonal(1, 0, 1).unwrap().tolist().unwrap().to_string(), "[1, 5]");
+            /// ```
             pub fn diagonal($($recv)* self, offset: isize, axis1: isize, axis2: isize) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.diagonal(offset, axis1, axis2)?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))

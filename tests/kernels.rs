@@ -259,7 +259,7 @@ proptest! {
     /// inputs, in any byte order and alignment, sequential or parallel, and nothing else of the
     /// output buffer changes.
     #[test]
-    fn kernels_over_transposed_inputs_match_the_gather(rows in 1usize..if cfg!(miri) { 12 } else { 90 }, cols in 1usize..if cfg!(miri) { 12 } else { 90 }, fa in prop::sample::select(&["f", "<f", ">f", "d", ">d", "i", "<h"][..]), fb in prop::sample::select(&["f", ">f", "d", "<d", "q"][..]), shift in 0usize..2, view in 0usize..4, par in any::<bool>(), seed in any::<u64>()) {
+    fn kernels_over_transposed_inputs_match_the_gather(rows in 1usize..if cfg!(miri) { 12 } else { 90 }, cols in 1usize..if cfg!(miri) { 12 } else { 90 }, (fa, fb) in prop::sample::select(&[("f", "f"), ("<f", ">f"), (">f", "<f"), ("d", ">d"), (">d", "<d"), ("i", "q"), (">i", "<q"), ("<h", "f"), (">h", ">f"), ("d", "f"), (">d", ">f")][..]), shift in 0usize..2, view in 0usize..4, par in any::<bool>(), seed in any::<u64>()) {
         let (ia, ib) = (Format::parse(fa).unwrap().itemsize(), Format::parse(fb).unwrap().itemsize());
         let mut abuf = bytes(rows * cols * ia + shift, seed);
         let mut bbuf = bytes(rows * cols * ib + shift, seed ^ 0x5555);
@@ -292,19 +292,14 @@ proptest! {
                 }};
             }
             let code = |f: &str| f.chars().last().unwrap();
+            // One instantiation per pair of element types (byte orders vary at run time).
             match (code(fa), code(fb)) {
                 ('f', 'f') => zip!(f32, f32),
-                ('f', 'd') => zip!(f32, f64),
-                ('f', _) => zip!(f32, i64),
-                ('d', 'f') => zip!(f64, f32),
                 ('d', 'd') => zip!(f64, f64),
-                ('d', _) => zip!(f64, i64),
-                ('i', 'f') => zip!(i32, f32),
-                ('i', 'd') => zip!(i32, f64),
-                ('i', _) => zip!(i32, i64),
-                (_, 'f') => zip!(i16, f32),
-                (_, 'd') => zip!(i16, f64),
-                _ => zip!(i16, i64),
+                ('i', 'q') => zip!(i32, i64),
+                ('h', 'f') => zip!(i16, f32),
+                ('d', 'f') => zip!(f64, f32),
+                other => unreachable!("no case for {other:?}"),
             }
             .unwrap();
         }

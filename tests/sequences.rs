@@ -208,20 +208,7 @@ proptest! {
     ) {
         let is = ndview::Format::parse(fmt).unwrap().itemsize();
         // A C layout with some axes reversed.
-        let mut strides = vec![0isize; shape.len()];
-        let mut acc = is as isize;
-        for k in (0..shape.len()).rev() {
-            strides[k] = acc;
-            acc *= shape[k] as isize;
-        }
-        let mut offset = 0isize;
-        for k in 0..shape.len() {
-            if (signs >> k) & 1 == 1 {
-                offset += strides[k] * (shape[k] as isize - 1);
-                strides[k] = -strides[k];
-            }
-        }
-        let len = acc.max(is as isize) as usize;
+        let (strides, offset, len) = reversed_c_layout(&shape, is, 0, signs);
         let buf: Vec<u8> = (0..len).map(|i| (seed.rotate_left(i as u32 % 64) as u8) ^ i as u8).collect();
         let mut v = View::from_parts(&buf, fmt, &shape, &strides, offset as usize).unwrap();
         let mut m = Model::new(&shape, &strides, offset);
@@ -301,20 +288,7 @@ proptest! {
         let is = ndview::Format::parse(fmt).unwrap().itemsize();
         // A C layout with `gap` spare elements between neighbours of the last axis, some
         // axes reversed.
-        let mut strides = vec![0isize; shape.len()];
-        let mut acc = (is * (gap + 1)) as isize;
-        for k in (0..shape.len()).rev() {
-            strides[k] = acc;
-            acc *= shape[k] as isize;
-        }
-        let mut offset = 0isize;
-        for k in 0..shape.len() {
-            if (signs >> k) & 1 == 1 {
-                offset += strides[k] * (shape[k] as isize - 1);
-                strides[k] = -strides[k];
-            }
-        }
-        let len = acc.max(is as isize) as usize;
+        let (strides, offset, len) = reversed_c_layout(&shape, is, gap, signs);
         let layout_buf = vec![0u8; len];
         let mut buf = vec![0u8; len];
         // `r` tracks the current layout; each step makes a writable view of it afresh.
@@ -355,4 +329,29 @@ proptest! {
             buf.fill(0);
         }
     }
+}
+
+/// A C layout of `itemsize`-byte elements with `gap` spare elements between neighbours of the
+/// last axis, and the axes whose bit is set in `signs` reversed: strides, the offset of
+/// element 0, and the buffer length it needs.
+fn reversed_c_layout(
+    shape: &[usize],
+    itemsize: usize,
+    gap: usize,
+    signs: u8,
+) -> (Vec<isize>, isize, usize) {
+    let mut strides = vec![0isize; shape.len()];
+    let mut acc = (itemsize * (gap + 1)) as isize;
+    for k in (0..shape.len()).rev() {
+        strides[k] = acc;
+        acc *= shape[k] as isize;
+    }
+    let mut offset = 0isize;
+    for k in 0..shape.len() {
+        if (signs >> k) & 1 == 1 {
+            offset += strides[k] * (shape[k] as isize - 1);
+            strides[k] = -strides[k];
+        }
+    }
+    (strides, offset, acc.max(itemsize as isize) as usize)
 }

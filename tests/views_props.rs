@@ -5,38 +5,13 @@
 use ndview::{Format, Order, SliceItem, Value, View, ViewMut};
 use proptest::prelude::*;
 
+mod model;
+
 const CASES: u32 = if cfg!(miri) { 3 } else { 600 };
 
-/// Every index of `shape` in C order.
-fn indices(shape: &[usize]) -> Vec<Vec<usize>> {
-    let mut out = vec![vec![]];
-    for &d in shape {
-        out = out
-            .into_iter()
-            .flat_map(|p| {
-                (0..d).map(move |i| {
-                    let mut q = p.clone();
-                    q.push(i);
-                    q
-                })
-            })
-            .collect();
-    }
-    out
-}
-
-/// The byte offset of each element, in C order.
+/// The byte offset of each element, in C order (the reference model's).
 fn offsets(shape: &[usize], strides: &[isize], offset: isize) -> Vec<isize> {
-    indices(shape)
-        .iter()
-        .map(|ix| {
-            offset
-                + ix.iter()
-                    .zip(strides)
-                    .map(|(&i, &s)| i as isize * s)
-                    .sum::<isize>()
-        })
-        .collect()
+    model::Model::new(shape, strides, offset).offsets
 }
 
 fn gather(buf: &[u8], offs: &[isize], itemsize: usize) -> Vec<u8> {

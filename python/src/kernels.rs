@@ -1,0 +1,320 @@
+//! Kernels over any exporters, with the GIL released while Rust works on memory that the
+//! call's snapshots keep alive.
+
+use ndview::kernels::ops;
+use ndview::{Array, Buffer, Conversion, Format, Order, View};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use std::sync::Arc;
+
+use crate::convert;
+use crate::dispatch::{real_scalar, with_real, IntoValue};
+use crate::errors::IntoPy;
+use crate::import::import;
+use crate::memory::{contiguous_strides, Geometry, Memory, Snapshot};
+use crate::pyview::{has_buffer, PyView};
+
+/// A Python view of a kernel's fresh result.
+fn result(py: Python<'_>, a: Array) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyView::new(Snapshot::from_array(a))?)?.into_any())
+}
+
+/// Copies a result into `out` (same format, same shape after broadcasting).
+fn store(out: &Snapshot, res: &View<'_>) -> PyResult<()> {
+    let mut dst = out.view_mut()?;
+    if dst.shape() != res.shape() {
+        return Err(PyValueError::new_err(format!(
+            "non-broadcastable output operand with shape {:?} doesn't match the broadcast \
+             shape {:?}",
+            dst.shape(),
+            res.shape()
+        )));
+    }
+    dst.copy_from(res).py()
+}
+
+/// What a kernel returns: its fresh result, or `out` after the result went into it.
+fn finish(
+    py: Python<'_>,
+    res: Array,
+    out: Option<(Snapshot, &Bound<'_, PyAny>)>,
+) -> PyResult<Py<PyAny>> {
+    match out {
+        None => result(py, res),
+        Some((o, obj)) => {
+            py.detach(|| store(&o, &res.view()))?;
+            Ok(obj.clone().unbind())
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+fn binary(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    out: Option<&Bound<'_, PyAny>>,
+    op: Op,
+) -> PyResult<Py<PyAny>> {
+    let out = match out {
+        Some(o) if !o.is_none() => Some((import(o)?, o)),
+        _ => None,
+    };
+    let a_buf = a.is_instance_of::<PyView>() || has_buffer(a);
+    let b_buf = b.is_instance_of::<PyView>() || has_buffer(b);
+    let res = match (a_buf, b_buf) {
+        (true, true) => {
+            let (sa, sb) = (import(a)?, import(b)?);
+            py.detach(move || -> PyResult<Array> {
+                let (va, vb) = (sa.view()?, sb.view()?);
+                match op {
+                    Op::Add => ops::par_add(&va, &vb),
+                    Op::Sub => ops::par_sub(&va, &vb),
+                    Op::Mul => ops::par_mul(&va, &vb),
+                    Op::Div => ops::par_div(&va, &vb),
+                }
+                .py()
+            })?
+        }
+        (true, false) | (false, true) => {
+            let (arr, x, left) = if a_buf { (a, b, false) } else { (b, a, true) };
+            let x: f64 = x
+                .extract()
+                .map_err(|_| PyTypeError::new_err("operands must be buffers or real numbers"))?;
+            if left && matches!(op, Op::Sub | Op::Div) {
+                return Err(PyTypeError::new_err(
+                    "a scalar on the left of subtract/divide is not supported; pass a view",
+                ));
+            }
+            let s = import(arr)?;
+            py.detach(move || -> PyResult<Array> {
+                let v = s.view()?;
+                match op {
+                    Op::Add => ops::par_add_scalar(&v, x),
+                    Op::Sub => ops::par_sub_scalar(&v, x),
+                    Op::Mul => ops::par_mul_scalar(&v, x),
+                    Op::Div => ops::par_div_scalar(&v, x),
+                }
+                .py()
+            })?
+        }
+        (false, false) => {
+            return Err(PyTypeError::new_err(
+                "at least one operand must be a buffer",
+            ));
+        }
+    };
+    finish(py, res, out)
+}
+
+/// `a + b` element by element with broadcasting (both of one real type), into a new view
+/// or into `out`.
+#[pyfunction]
+#[pyo3(signature = (a, b, out = None))]
+pub fn add(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    binary(py, a, b, out, Op::Add)
+}
+
+/// `a - b` element by element with broadcasting.
+#[pyfunction]
+#[pyo3(signature = (a, b, out = None))]
+pub fn subtract(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    binary(py, a, b, out, Op::Sub)
+}
+
+/// `a * b` element by element with broadcasting.
+#[pyfunction]
+#[pyo3(signature = (a, b, out = None))]
+pub fn multiply(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    binary(py, a, b, out, Op::Mul)
+}
+
+/// True division `a / b` with broadcasting (integers give `d`).
+#[pyfunction]
+#[pyo3(signature = (a, b, out = None))]
+pub fn divide(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    binary(py, a, b, out, Op::Div)
+}
+
+/// A contiguous copy in order `'C'`, `'F'` or `'A'` (F when `a` is F- but not C-contiguous);
+/// the transposed case uses ndview's tiled copy.
+#[pyfunction]
+#[pyo3(signature = (a, order = "C"))]
+pub fn copy(py: Python<'_>, a: &Bound<'_, PyAny>, order: &str) -> PyResult<Py<PyAny>> {
+    let s = import(a)?;
+    let order = match order {
+        "C" => Order::C,
+        "F" => Order::F,
+        "A" | "K" => Order::A,
+        _ => {
+            return Err(PyValueError::new_err(
+                "order must be one of 'C', 'F', 'A', 'K'",
+            ))
+        }
+    };
+    let snap = py.detach(move || -> PyResult<Snapshot> {
+        let v = s.view()?;
+        let fortran = match order {
+            Order::F => true,
+            Order::A => v.is_f_contiguous() && !v.is_c_contiguous(),
+            Order::C => false,
+        };
+        let mut buf = Buffer::zeroed(v.nbytes()).py()?;
+        let o = if fortran { Order::F } else { Order::C };
+        v.par_tobytes_into(o, buf.as_mut_slice()).py()?;
+        let geo = Geometry {
+            format: v.format().clone(),
+            shape: v.shape().to_vec(),
+            strides: contiguous_strides(v.shape(), v.itemsize(), fortran),
+            offset: 0,
+        };
+        Ok(Snapshot {
+            mem: Arc::new(Memory::from_buffer(buf)),
+            geo,
+            readonly: false,
+        })
+    })?;
+    Ok(Py::new(py, PyView::new(snap)?)?.into_any())
+}
+
+/// The elements converted to `format` (a real scalar type), NumPy's `astype`; values out of
+/// the target's range saturate.
+#[pyfunction]
+#[pyo3(signature = (a, format, out = None))]
+pub fn astype(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    format: &str,
+    out: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let target = Format::parse(format).py()?;
+    let ts = real_scalar(&target, "astype")?;
+    let out = match out {
+        Some(o) if !o.is_none() => Some((import(o)?, o)),
+        _ => None,
+    };
+    let s = import(a)?;
+    let res = py.detach(move || -> PyResult<Array> {
+        let v = s.view()?;
+        with_real!(ts, U => v.par_astype::<U>(Conversion::Saturating).py(),
+            Err(PyTypeError::new_err("astype needs a real target format")))
+    })?;
+    finish(py, res, out)
+}
+
+#[derive(Clone, Copy)]
+enum Red {
+    Sum,
+    Min,
+    Max,
+}
+
+fn reduce(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    axis: Option<isize>,
+    red: Red,
+) -> PyResult<Py<PyAny>> {
+    let s = import(a)?;
+    let sc = real_scalar(&s.geo.format, "a reduction")?;
+    match axis {
+        None => {
+            let value = py.detach(move || -> PyResult<ndview::Value> {
+                let v = s.view()?;
+                with_real!(sc, T => Ok(match red {
+                    Red::Sum => v.par_sum::<T>().py()?.into_value(),
+                    Red::Min => v.par_min::<T>().map_err(empty_reduction("minimum"))?.into_value(),
+                    Red::Max => v.par_max::<T>().map_err(empty_reduction("maximum"))?.into_value(),
+                }), Err(PyTypeError::new_err("a real format is needed")))
+            })?;
+            convert::to_py(py, &value)
+        }
+        Some(axis) => {
+            let arr = py.detach(move || -> PyResult<Array> {
+                let v = s.view()?;
+                with_real!(sc, T => match red {
+                    Red::Sum => v.par_sum_axis::<T>(axis).py(),
+                    Red::Min => v.min_axis::<T>(axis).py(),
+                    Red::Max => v.max_axis::<T>(axis).py(),
+                }, Err(PyTypeError::new_err("a real format is needed")))
+            })?;
+            result(py, arr)
+        }
+    }
+}
+
+/// NumPy's error for min/max of an empty view; other errors as usual.
+fn empty_reduction(name: &'static str) -> impl Fn(ndview::Error) -> PyErr {
+    move |e| {
+        if matches!(e, ndview::Error::Shape(_)) || e.to_string().contains("empty") {
+            PyValueError::new_err(format!(
+                "zero-size array to reduction operation {name} which has no identity"
+            ))
+        } else {
+            crate::errors::to_py(e)
+        }
+    }
+}
+
+/// The sum of all elements (`axis=None`, a Python number) or along one axis (a view).
+/// Integers sum in 64 bits as NumPy's do; `e` sums in `f`.
+#[pyfunction]
+#[pyo3(signature = (a, axis = None))]
+pub fn sum(py: Python<'_>, a: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<Py<PyAny>> {
+    reduce(py, a, axis, Red::Sum)
+}
+
+/// The minimum (NaN wins), of all elements or along one axis.
+#[pyfunction]
+#[pyo3(signature = (a, axis = None))]
+pub fn min(py: Python<'_>, a: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<Py<PyAny>> {
+    reduce(py, a, axis, Red::Min)
+}
+
+/// The maximum (NaN wins), of all elements or along one axis.
+#[pyfunction]
+#[pyo3(signature = (a, axis = None))]
+pub fn max(py: Python<'_>, a: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<Py<PyAny>> {
+    reduce(py, a, axis, Red::Max)
+}
+
+/// Packs `value` once and writes it into every element of a snapshot, without the GIL.
+pub fn fill(py: Python<'_>, s: &Snapshot, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let value = convert::from_py(value)?;
+    let s = s.clone();
+    py.detach(move || -> PyResult<()> { s.view_mut()?.fill_value(&value).py() })
+}
+
+/// Writes `value` into every element of a writable exporter.
+#[pyfunction(name = "fill")]
+pub fn fill_fn(py: Python<'_>, a: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let s = import(a)?;
+    fill(py, &s, value)
+}

@@ -1,0 +1,38 @@
+//! `ndview` for Python: the buffer protocol both ways, zero-copy with NumPy, NumPy's indexing
+//! and shape operations on memoryview's API, and kernels that release the GIL.
+//!
+//! The extension module is `ndview._ndview`; the pure-Python package `ndview` re-exports it.
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+mod convert;
+mod dispatch;
+mod errors;
+mod export;
+mod import;
+mod index;
+mod kernels;
+mod memory;
+mod module_fns;
+mod pyview;
+
+use pyo3::prelude::*;
+
+/// The extension module.
+#[pymodule]
+fn _ndview(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<pyview::PyView>()?;
+    m.add_class::<pyview::ViewIter>()?;
+    m.add_function(wrap_pyfunction!(module_fns::view, m)?)?;
+    m.add_function(wrap_pyfunction!(module_fns::frombuffer, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::add, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::subtract, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::multiply, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::divide, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::copy, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::astype, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::sum, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::min, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::max, m)?)?;
+    m.add_function(wrap_pyfunction!(kernels::fill_fn, m)?)?;
+    Ok(())
+}

@@ -166,12 +166,13 @@ impl<'a> View<'a> {
     }
 
     /// A C-contiguous copy in a new [`Array`] (NumPy's `ascontiguousarray` / `copy()`).
-    pub fn to_owned(&self) -> Array {
-        let mut out = Array::zeros_with(self.format(), self.shape())
-            .expect("the view's own shape and format fit in memory");
-        self.tobytes_into(crate::Order::C, out.as_bytes_mut())
-            .expect("same number of bytes");
-        out
+    ///
+    /// The only error is [`Error::Alloc`]: a broadcast view can describe far more bytes than
+    /// memory holds.
+    pub fn to_owned(&self) -> Result<Array> {
+        let mut out = Array::zeros_with(self.format(), self.shape())?;
+        self.tobytes_into(crate::Order::C, out.as_bytes_mut())?;
+        Ok(out)
     }
 }
 

@@ -10,6 +10,10 @@ use std::ptr::NonNull;
 /// for SIMD loads.
 pub const ALIGN: usize = 64;
 
+/// A type with [`ALIGN`]'s alignment, for the dangling pointer of an empty buffer.
+#[repr(C, align(64))]
+struct CacheLine([u8; ALIGN]);
+
 /// From this size on, buffers come from an anonymous memory map (zero pages from the OS, no
 /// `memset`) advised to use transparent huge pages, as NumPy does for large arrays.
 #[cfg_attr(miri, allow(dead_code))]
@@ -49,31 +53,33 @@ unsafe impl Send for Buffer {}
 unsafe impl Sync for Buffer {}
 
 impl Buffer {
-    /// A zero-filled buffer of `len` bytes, 64-byte aligned.
+    /// A zero-filled buffer of `len` bytes, 64-byte aligned (an empty one too: its pointer is
+    /// a dangling, 64-byte aligned address). Large buffers are committed lazily: pages are
+    /// zero pages from the OS until first written, so `zeros` of 1 GiB costs no memory until
+    /// used. A size the machine cannot provide is [`Error::Alloc`], never an abort.
     pub fn zeroed(len: usize) -> Result<Buffer> {
         if len == 0 {
             return Ok(Buffer {
-                ptr: NonNull::<[u8; ALIGN]>::dangling().cast(),
+                ptr: NonNull::<CacheLine>::dangling().cast(),
                 len: 0,
                 owner: Owner::Empty,
             });
         }
+        let too_big = || Error::Alloc {
+            bytes: len as u128,
+            what: "a zeroed buffer",
+        };
         if len > isize::MAX as usize - ALIGN {
-            return Err(Error::Geometry(format!("cannot allocate {len} bytes")));
+            return Err(too_big());
         }
         #[cfg(not(miri))]
         if len >= LARGE {
-            return Buffer::mapped(len);
+            return Buffer::mapped(len).map_err(|_| too_big());
         }
-        let layout = Layout::from_size_align(len, ALIGN).expect("size checked above");
+        let layout = Layout::from_size_align(len, ALIGN).map_err(|_| too_big())?;
         // SAFETY: the layout has a nonzero size.
         let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
-        let ptr = NonNull::new(ptr).ok_or_else(|| {
-            Error::Io(std::io::Error::new(
-                std::io::ErrorKind::OutOfMemory,
-                format!("cannot allocate {len} bytes"),
-            ))
-        })?;
+        let ptr = NonNull::new(ptr).ok_or_else(too_big)?;
         Ok(Buffer {
             ptr,
             len,
@@ -86,15 +92,16 @@ impl Buffer {
     #[cfg(not(miri))]
     fn mapped(len: usize) -> Result<Buffer> {
         const HUGE: usize = 2 << 20;
-        let mut map = memmap2::MmapOptions::new().len(len + HUGE).map_anon()?;
+        let total = len.checked_add(HUGE).ok_or(Error::Alloc {
+            bytes: len as u128,
+            what: "a zeroed buffer",
+        })?;
+        let mut map = memmap2::MmapOptions::new().len(total).map_anon()?;
         let base = map.as_ptr() as usize;
         let start = (HUGE - base % HUGE) % HUGE;
+        // Advice only: failure (no THP support) leaves ordinary pages.
         #[cfg(target_os = "linux")]
-        {
-            // Advice only: failure (no THP support) leaves ordinary pages.
-            let _ = map.advise_range(memmap2::Advice::HugePage, start, len);
-            populate(map.as_mut_ptr().wrapping_add(start), len);
-        }
+        let _ = map.advise_range(memmap2::Advice::HugePage, start, len);
         let ptr = NonNull::new(map.as_mut_ptr().wrapping_add(start))
             .expect("a mapping is never at address 0");
         Ok(Buffer {
@@ -180,9 +187,9 @@ impl std::fmt::Debug for Buffer {
 
 /// A `Vec<u8>` of `len` bytes whose spare capacity the caller will fully overwrite, advised to
 /// use huge pages when large (the memory is fresh from the OS then, so the advice takes effect
-/// on first touch).
-pub(crate) fn vec_for_overwrite(len: usize) -> Vec<u8> {
-    let v: Vec<u8> = Vec::with_capacity(len);
+/// on first touch). A size that cannot be allocated is [`Error::Alloc`].
+pub(crate) fn vec_for_overwrite(len: usize, what: &'static str) -> Result<Vec<u8>> {
+    let v: Vec<u8> = crate::error::try_vec(len, what)?;
     #[cfg(all(target_os = "linux", not(miri)))]
     if len >= LARGE {
         const HUGE: usize = 2 << 20;
@@ -199,7 +206,7 @@ pub(crate) fn vec_for_overwrite(len: usize) -> Vec<u8> {
             populate(start as *mut u8, end - start);
         }
     }
-    v
+    Ok(v)
 }
 
 /// Faults in (zeroed, writable) pages of a fresh large allocation in one system call, so that

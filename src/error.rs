@@ -24,6 +24,8 @@ pub enum PyErr {
     NotImplementedError,
     /// `BufferError`.
     BufferError,
+    /// `MemoryError`.
+    MemoryError,
 }
 
 impl fmt::Display for PyErr {
@@ -36,6 +38,7 @@ impl fmt::Display for PyErr {
             PyErr::OverflowError => "OverflowError",
             PyErr::NotImplementedError => "NotImplementedError",
             PyErr::BufferError => "BufferError",
+            PyErr::MemoryError => "MemoryError",
         })
     }
 }
@@ -105,6 +108,18 @@ pub enum Error {
     /// A typed access asked for a Rust type that the view's format does not hold.
     #[error("type mismatch: {0}")]
     Type(String),
+    /// Memory for a result could not be allocated: the size the caller asked for does not
+    /// fit in this machine's memory (NumPy raises `MemoryError`). Nothing was changed.
+    #[error(
+        "cannot allocate {bytes} bytes for {what}; make the result smaller, or stream it \
+         (write_to, chunks) instead of materialising it"
+    )]
+    Alloc {
+        /// The bytes that were asked for (at least this many when the count overflowed).
+        bytes: u128,
+        /// What the memory was for.
+        what: &'static str,
+    },
     /// An I/O operation failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -121,6 +136,7 @@ impl Error {
             Error::Unpack(_) => Some(PyErr::StructError),
             Error::ReadOnly(_) => Some(PyErr::TypeError),
             Error::Shape(_) | Error::Geometry(_) => Some(PyErr::ValueError),
+            Error::Alloc { .. } => Some(PyErr::MemoryError),
             _ => None,
         }
     }
@@ -153,6 +169,17 @@ impl Error {
             python,
         }
     }
+}
+
+/// A vector with room for `n` values, or [`Error::Alloc`] when the memory cannot be had:
+/// every allocation whose size comes from a caller goes through here (or `try_reserve`).
+pub(crate) fn try_vec<T>(n: usize, what: &'static str) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| Error::Alloc {
+        bytes: n as u128 * std::mem::size_of::<T>() as u128,
+        what,
+    })?;
+    Ok(v)
 }
 
 /// `Result` with ndview's [`Error`].

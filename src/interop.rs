@@ -48,9 +48,17 @@ fn plain<T: Element>(raw: &RawView) -> Result<Plain> {
         }
         strides.push((s / size).unsigned_abs());
     }
-    let low_ptr = if l.is_empty() {
-        NonNull::<T>::dangling().as_ptr().cast::<u8>()
-    } else {
+    if l.is_empty() {
+        // No element is ever read: ndarray's own C strides for an empty shape (all zero) and
+        // no flips keep every offset ndarray might compute (invert_axis, index_axis) at zero.
+        return Ok(Plain {
+            strides: vec![0; l.ndim()],
+            shape: l.shape.to_vec(),
+            flipped: Vec::new(),
+            low: NonNull::<T>::dangling().as_ptr().cast::<u8>(),
+        });
+    }
+    let low_ptr = {
         // SAFETY: a non-empty validated view's lowest element is in its buffer.
         unsafe { raw.bytes.at(low) }
     };
@@ -79,7 +87,7 @@ impl<'a> View<'a> {
     /// assert_eq!(a[[0, 1]], 5.0);
     /// # }
     /// ```
-    pub fn to_ndarray<T: Element>(&self) -> Result<ArrayView<'a, T, IxDyn>> {
+    pub fn to_ndarray<T: Element + bytemuck::Pod>(&self) -> Result<ArrayView<'a, T, IxDyn>> {
         let p = plain::<T>(&self.raw)?;
         // SAFETY: the elements are the view's (validated in bounds), aligned, native `T`s,
         // borrowed read-only for 'a; the strides (in elements, all non-negative from the
@@ -111,7 +119,7 @@ impl<'a> View<'a> {
 
 impl<'a> ViewMut<'a> {
     /// This writable view as an ndarray `ArrayViewMut` of `T`, without copying.
-    pub fn into_ndarray<T: Element>(self) -> Result<ArrayViewMut<'a, T, IxDyn>> {
+    pub fn into_ndarray<T: Element + bytemuck::Pod>(self) -> Result<ArrayViewMut<'a, T, IxDyn>> {
         let p = plain::<T>(&self.raw)?;
         // SAFETY: as in `View::to_ndarray`; the view is exclusive for 'a and its elements never
         // share a byte (its invariant), so the ndarray view may write them.
@@ -128,7 +136,7 @@ impl<'a> ViewMut<'a> {
     }
 
     /// A writable ndarray view as an ndview writable view, without copying.
-    pub fn from_ndarray<T: Element>(mut a: ArrayViewMut<'a, T, IxDyn>) -> Result<ViewMut<'a>> {
+    pub fn from_ndarray<T: Element + bytemuck::Pod>(mut a: ArrayViewMut<'a, T, IxDyn>) -> Result<ViewMut<'a>> {
         let size = std::mem::size_of::<T>();
         let (len, base) = extent(a.shape(), a.strides(), size, a.as_ptr().cast::<u8>());
         let strides: Vec<isize> = a.strides().iter().map(|&s| s * size as isize).collect();

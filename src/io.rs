@@ -10,6 +10,19 @@ use std::io::{self, Read, Write};
 /// Bytes of the bounded buffer non-contiguous views stream through.
 const STAGING: usize = 64 << 10;
 
+/// A reader's or writer's count of bytes, checked against what it was given: a `Read` or
+/// `Write` implementation that claims more is broken, and is an error rather than a panic
+/// (or a slice past the end) here.
+fn trusted(n: usize, given: usize) -> io::Result<usize> {
+    if n > given {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the reader or writer reported {n} bytes for a buffer of {given}"),
+        ));
+    }
+    Ok(n)
+}
+
 /// The `[start, stop)` ranges of `n` positions along the first axis.
 pub(crate) fn chunk_ranges(
     layout: &Layout,
@@ -166,7 +179,11 @@ impl<'a> View<'a> {
     }
 
     /// Writes as many leading bytes of a C-contiguous view as one `write` call accepts; the
-    /// step of a send loop (advance with `view.slice(s![n..])`).
+    /// step of a send loop. The count is in **bytes**: a byte view (`B`, as below) advances
+    /// with `view.slice(s![n..])`; a view of wider elements, which a writer may cut in the
+    /// middle of an element, is sent as its byte cast (`view.cast("B", None)`) and advanced
+    /// the same way. A writer that reports more bytes than it was given is an `InvalidData`
+    /// error.
     ///
     /// ```
     /// use ndview::{s, View};
@@ -186,7 +203,7 @@ impl<'a> View<'a> {
                 "write_some needs a C-contiguous view; use write_to for others",
             )
         })?;
-        w.write(bytes)
+        w.write(bytes).and_then(|n| trusted(n, bytes.len()))
     }
 
     /// Pieces of `n` positions along the first axis, the last one shorter, without copying:
@@ -228,11 +245,15 @@ impl<'a> ViewMut<'a> {
     /// ```
     pub fn read_from<R: Read + ?Sized>(&mut self, r: &mut R) -> io::Result<usize> {
         if let Some(bytes) = self.contiguous_bytes_mut() {
-            return r.read(bytes);
+            let given = bytes.len();
+            return r.read(bytes).and_then(|n| trusted(n, given));
         }
         let total = self.nbytes();
+        if total == 0 {
+            return Ok(0);
+        }
         let mut buf = vec![0u8; STAGING.min(total)];
-        let n = r.read(&mut buf)?;
+        let n = r.read(&mut buf).and_then(|n| trusted(n, buf.len()))?;
         // SAFETY: this view is writable and exclusive; `buf` is a local buffer.
         unsafe { self.raw.scatter(0, &buf[..n]) };
         Ok(n)

@@ -29,7 +29,7 @@
 //! let mut buf = [0u8; 4];                                 // writing: ViewMut
 //! ViewMut::from_bytes(&mut buf).slice(s![1..;2])?.fill(7u8)?;
 //! assert_eq!(buf, [0, 7, 0, 7]);
-//! assert_eq!(v.transpose().tobytes(Order::C).len(), 48);  // copies in any order
+//! assert_eq!(v.transpose().tobytes(Order::C).unwrap().len(), 48);  // copies in any order
 //! # Ok::<(), ndview::Error>(())
 //! ```
 //!

@@ -167,7 +167,15 @@ pub fn may_share_memory(a: &View<'_>, b: &View<'_>) -> bool {
 }
 
 /// NumPy's `shares_memory` with `max_work=None`: whether some byte belongs to an element of
-/// both views, solved exactly (the problem is NP-hard in general; real layouts are quick).
+/// both views, solved exactly.
+///
+/// **Cost bound.** The problem is NP-hard in general: the search visits up to the product,
+/// over both views' axes, of the number of distinct positions along each axis, so two
+/// 16-axis views with long axes and unrelated strides can take minutes, as NumPy's
+/// `shares_memory(a, b, max_work=None)` can. Layouts met in practice (slices, transposes,
+/// broadcasts of one buffer) are answered in microseconds. Where the views come from
+/// untrusted input, use [`shares_memory_bounded`] with a work limit (NumPy's `max_work`),
+/// which answers "too hard" instead of running long.
 pub fn shares_memory(a: &View<'_>, b: &View<'_>) -> bool {
     shares_memory_bounded(a, b, u64::MAX) == Overlap::Yes
 }

@@ -24,7 +24,37 @@ enum Store {
     #[cfg(not(miri))]
     MapMut(memmap2::MmapMut),
     /// Anything else that owns the bytes (an `Arc<[T]>`, a caller's container): read-only.
-    Other(#[allow(dead_code)] Box<dyn std::any::Any + Send + Sync>),
+    Other(#[allow(dead_code)] Owned),
+}
+
+/// A caller's container, kept on the heap behind a raw pointer rather than a `Box`: the views'
+/// pointers may point inside it (an array owned inline), and moving a `Box` would assert
+/// unique access to its contents, invalidating them (Stacked Borrows).
+struct Owned(*mut (dyn std::any::Any + Send + Sync));
+
+impl Owned {
+    /// Moves `owner` to the heap and returns the owning handle with the owner's bytes, read
+    /// through the heap pointer (so no later move of the handle touches them).
+    fn new<O: AsRef<[u8]> + Send + Sync + 'static>(owner: O) -> (Owned, RawBytes) {
+        let ptr: *mut O = Box::into_raw(Box::new(owner));
+        // SAFETY: `ptr` is the live allocation just made; nothing else refers to it. The
+        // bytes stay valid until `Owned` is dropped, since only a shared reference is ever
+        // made from it again.
+        let bytes = RawBytes::of(unsafe { (*ptr).as_ref() });
+        (Owned(ptr), bytes)
+    }
+}
+
+// SAFETY: the pointee is `Send + Sync` (required by `new`), and `Owned` only drops it.
+unsafe impl Send for Owned {}
+// SAFETY: as above; `Owned` gives no access to the pointee besides dropping it.
+unsafe impl Sync for Owned {}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from `Box::into_raw` in `new` and is dropped once, here.
+        drop(unsafe { Box::from_raw(self.0) });
+    }
 }
 
 impl Store {
@@ -54,6 +84,19 @@ impl Store {
 pub struct SharedView {
     store: Arc<Store>,
     raw: RawView,
+}
+
+/// An `Arc<[T]>` as an owner of bytes (its data never moves).
+struct ArcBytes<T: Element>(Arc<[T]>);
+
+impl<T: Element> AsRef<[u8]> for ArcBytes<T> {
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: the element types have no padding (integers, floats, bool, pairs of
+        // floats), so the slice's memory is initialised bytes, borrowed for as long as `self`.
+        unsafe {
+            std::slice::from_raw_parts(self.0.as_ptr().cast::<u8>(), std::mem::size_of_val(&*self.0))
+        }
+    }
 }
 
 impl SharedView {
@@ -94,9 +137,9 @@ impl SharedView {
     /// Shares an `Arc<[T]>` (read-only: [`SharedView::make_mut`] copies).
     pub fn from_arc<T: Element>(data: Arc<[T]>) -> SharedView {
         // The slice's bytes, as a view of it records them (the Arc's data never moves).
-        let bytes = View::from_slice(&data).raw.bytes;
         let layout = Layout::c_contiguous(&[data.len()], std::mem::size_of::<T>());
-        SharedView::new(Store::Other(Box::new(data)), bytes, T::format(), layout)
+        let (owned, bytes) = Owned::new(ArcBytes(data));
+        SharedView::new(Store::Other(owned), bytes, T::format(), layout)
             .expect("a slice's own layout fits it")
     }
 
@@ -115,12 +158,11 @@ impl SharedView {
         offset: usize,
     ) -> Result<SharedView> {
         let format = Format::parse(format)?;
-        let boxed: Box<O> = Box::new(owner);
-        // The bytes live inside the box (or the container's own heap data), which moving the
-        // box into the store does not move.
-        let bytes = RawBytes::of((*boxed).as_ref());
+        // The bytes live inside the heap copy of the owner (or in its own heap data), which
+        // the store keeps in place until the last view is gone.
+        let (owned, bytes) = Owned::new(owner);
         let layout = layout_from(shape, strides, offset, bytes.len())?;
-        SharedView::new(Store::Other(boxed), bytes, format, layout)
+        SharedView::new(Store::Other(owned), bytes, format, layout)
     }
 
     /// Maps `prod(shape) * itemsize` bytes of a file, from byte `offset`, read-only, as a
@@ -252,7 +294,7 @@ impl SharedView {
             && crate::overlap::check_no_internal_overlap(&self.raw.layout, self.raw.itemsize())
                 .is_ok();
         if !in_place {
-            *self = SharedView::from_array(self.view().to_owned());
+            *self = SharedView::from_array(self.view().to_owned()?);
         }
         // Unique and writable: no other view of these bytes exists, and the `&mut self`
         // borrow keeps it so for as long as the writable view lives.
@@ -332,7 +374,7 @@ fn open_for_map(
         return Err(Error::Geometry(format!(
             "mapping {len} bytes from offset {offset} needs a file of at least {} bytes; {} has \
              {size}",
-            offset + len as u64,
+            u128::from(offset) + len as u128,
             path.display()
         )));
     }

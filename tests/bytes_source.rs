@@ -22,5 +22,5 @@ fn bytes_mut_is_written_in_place() {
         assert!(v.set(&[4], &Value::Int(1)).is_err());
     }
     assert_eq!(&b[..], &[0, 0, 7, 0]);
-    assert_eq!(b.as_view().hex(), "00000700");
+    assert_eq!(b.as_view().hex().unwrap(), "00000700");
 }

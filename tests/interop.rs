@@ -85,3 +85,54 @@ fn what_ndarray_cannot_describe_is_an_error() {
     assert_eq!(e.shape(), &[0]);
     let _: ndarray::ArrayView<'_, f32, IxDyn> = e;
 }
+
+// Regressions (issue 15, items 1 and 2): these were undefined behaviour under Miri.
+
+/// A `bool` view over the byte 2 cannot become an ndarray of Rust `bool`s (which must be 0 or
+/// 1): the conversions take only types valid for every bit pattern, so the nearest legal
+/// request is `u8`, which sees the byte as it is.
+#[test]
+fn bool_views_go_to_ndarray_as_bytes() {
+    let bytes = [2u8, 0, 1];
+    let v = View::from_parts(&bytes, "?", &[3], &[1], 0).unwrap();
+    assert_eq!(v.tolist().unwrap().to_string(), "[True, False, True]");
+    let as_u8 = v.view_as("B").unwrap().to_ndarray::<u8>().unwrap();
+    assert_eq!(as_u8.as_slice().unwrap(), &[2, 0, 1]);
+    // `to_ndarray::<bool>` does not compile (bool is not Pod); u8 of a '?' view is a type
+    // mismatch, not a reinterpretation.
+    assert!(v.to_ndarray::<u8>().is_err());
+}
+
+/// Empty views of every layout (non-zero and negative strides, a zero-length axis in any
+/// place) go to ndarray and can be flipped and indexed there without pointer arithmetic from
+/// a dangling pointer.
+#[test]
+fn empty_views_go_to_ndarray_safely() {
+    let mut buf = [0u8; 8];
+    let layouts: [(&[usize], &[isize], usize); 4] = [
+        (&[2, 0], &[0, 1], 0),
+        (&[0, 3], &[-3, 1], 7),
+        (&[3, 0, 2], &[2, -5, 1], 4),
+        (&[0], &[1], 8),
+    ];
+    for (shape, strides, offset) in layouts {
+        let v = View::from_parts(&buf, "B", shape, strides, offset).unwrap();
+        let mut a = v.to_ndarray::<u8>().unwrap();
+        assert_eq!(a.shape(), shape);
+        assert_eq!(a.len(), 0);
+        for k in 0..shape.len() {
+            a.invert_axis(ndarray::Axis(k));
+        }
+        if shape[0] > 0 {
+            assert_eq!(a.index_axis(ndarray::Axis(0), shape[0] - 1).len(), 0);
+        }
+        let m = ViewMut::from_parts(&mut buf, "B", shape, strides, offset).unwrap();
+        let mut am = m.into_ndarray::<u8>().unwrap();
+        am.fill(9);
+        assert_eq!(am.len(), 0);
+        for k in 0..shape.len() {
+            am.invert_axis(ndarray::Axis(k));
+        }
+    }
+    assert_eq!(buf, [0; 8]);
+}

@@ -244,7 +244,7 @@ proptest! {
         let fmt = format!("{is}s");
         let v = View::from_parts(&buf, &fmt, &[rows, cols], &[(cols * is) as isize, is as isize], 0).unwrap();
         for w in [v.transpose(), v.slice_str("::-1, ::-1").unwrap(), v.slice_str("::2, ::-3").unwrap().transpose()] {
-            let got = if par { w.par_tobytes(Order::C) } else { w.tobytes(Order::C) };
+            let got = if par { w.par_tobytes(Order::C).unwrap() } else { w.tobytes(Order::C).unwrap() };
             let want: Vec<u8> = indices(w.shape()).iter().flat_map(|ix| {
                 let off = w.offset() + ix.iter().zip(w.strides()).map(|(&i, &s)| i * s).sum::<isize>();
                 buf[off as usize..off as usize + is].to_vec()
@@ -329,7 +329,7 @@ proptest! {
             let off = v.offset() + ix.iter().zip(v.strides()).map(|(&i, &s)| i * s).sum::<isize>();
             buf[off as usize..off as usize + is].to_vec()
         }).collect();
-        let got = if par { v.par_tobytes(Order::C) } else { v.tobytes(Order::C) };
+        let got = if par { v.par_tobytes(Order::C).unwrap() } else { v.tobytes(Order::C).unwrap() };
         prop_assert_eq!(&got, &want);
         // The other direction: a strided destination, a contiguous source.
         let mut out = vec![0u8; buf.len()];
@@ -337,7 +337,7 @@ proptest! {
         let mut dst = ViewMut::from_parts(&mut out, fmt, v.shape(), v.strides(), v.offset() as usize).unwrap();
         dst.copy_from(&src).unwrap();
         let back = View::from_parts(&out, fmt, v.shape(), v.strides(), v.offset() as usize).unwrap();
-        prop_assert_eq!(back.tobytes(Order::C), want);
+        prop_assert_eq!(back.tobytes(Order::C).unwrap(), want);
     }
 }
 

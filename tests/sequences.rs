@@ -164,7 +164,7 @@ fn step<'a>(
                 _ => unreachable!(),
             };
             if let Ok(w) = &got {
-                prop_assert_eq!(w.tobytes(Order::C), m.gather(buf, is));
+                prop_assert_eq!(w.tobytes(Order::C).unwrap(), m.gather(buf, is));
                 let wm = Model::new(w.shape(), w.strides(), w.offset());
                 return Ok(Some((w.clone(), wm)));
             }
@@ -176,7 +176,7 @@ fn step<'a>(
             prop_assert_eq!(w.shape(), &wm.shape[..], "{:?}", op);
             if !w.is_empty() {
                 prop_assert_eq!(
-                    w.tobytes(Order::C),
+                    w.tobytes(Order::C).unwrap(),
                     wm.gather(buf, w.itemsize()),
                     "{:?}",
                     op

@@ -339,10 +339,10 @@ fn tobytes_into_reuses_a_buffer_and_checks_its_length() {
         .transpose();
     let mut out = vec![0u8; 24];
     v.tobytes_into(Order::C, &mut out).unwrap();
-    assert_eq!(out, v.tobytes(Order::C));
+    assert_eq!(out, v.tobytes(Order::C).unwrap());
     assert!(v.tobytes_into(Order::C, &mut out[..20]).is_err());
     assert_eq!(
-        v.tobytes(Order::F),
-        View::from_slice(&data).tobytes(Order::C)
+        v.tobytes(Order::F).unwrap(),
+        View::from_slice(&data).tobytes(Order::C).unwrap()
     );
 }

@@ -359,9 +359,9 @@ pub fn run(opts: Options) -> Vec<Row> {
                 }),
                 imp("ndview tobytes (allocating)", 2 * bytes, move || {
                     black_box(if par {
-                        v.par_tobytes(Order::C)
+                        v.par_tobytes(Order::C).unwrap()
                     } else {
-                        v.tobytes(Order::C)
+                        v.tobytes(Order::C).unwrap()
                     });
                 }),
             ];

@@ -82,7 +82,7 @@ fn items(v: &[Item]) -> Vec<SliceItem> {
 fn check(w: &View<'_>, m: &Model, buf: &[u8], what: &dyn std::fmt::Debug) {
     assert_eq!(w.shape(), &m.shape[..], "{what:?}");
     if !w.is_empty() {
-        assert_eq!(w.tobytes(Order::C), m.gather(buf, w.itemsize()), "{what:?}");
+        assert_eq!(w.tobytes(Order::C).unwrap(), m.gather(buf, w.itemsize()), "{what:?}");
     }
 }
 
@@ -177,7 +177,7 @@ fuzz_target!(|case: Case| {
                     .map(|s| s.iter().map(|&x| usize::from(x)).collect());
                 if let Ok(w) = v.cast(dest, shape.as_deref()) {
                     assert_eq!(
-                        w.tobytes(Order::C),
+                        w.tobytes(Order::C).unwrap(),
                         m.gather(buf, is),
                         "cast keeps the bytes"
                     );
@@ -190,7 +190,7 @@ fuzz_target!(|case: Case| {
                 let dest = FORMATS[usize::from(*f) % FORMATS.len()];
                 if let Ok(w) = v.view_as(dest) {
                     assert_eq!(
-                        w.tobytes(Order::C),
+                        w.tobytes(Order::C).unwrap(),
                         m.gather(buf, is),
                         "view_as keeps the bytes"
                     );

@@ -152,18 +152,16 @@ unsafe fn copy_run(dp: *mut u8, ds: isize, sp: *const u8, ss: isize, len: usize,
 /// `dst` and `src` each hold `len` elements of `is` bytes, `dst` writable, not overlapping.
 #[inline]
 unsafe fn reversed(dst: *mut u8, src: *const u8, len: usize, is: usize) {
+    // Raw pointer writes only: the destination may be uninitialised memory (a fresh
+    // `tobytes` vector), over which no `&mut [_]` may be formed.
     macro_rules! rev {
         ($n:literal) => {{
-            // SAFETY: [u8; N] has alignment 1, so any byte address is a valid element start;
-            // both ranges hold `len` elements and do not overlap.
-            let (d, s) = unsafe {
-                (
-                    std::slice::from_raw_parts_mut(dst.cast::<[u8; $n]>(), len),
-                    std::slice::from_raw_parts(src.cast::<[u8; $n]>(), len),
-                )
-            };
-            for (d, s) in d.iter_mut().zip(s.iter().rev()) {
-                *d = *s;
+            let (d, s) = (dst.cast::<[u8; $n]>(), src.cast::<[u8; $n]>());
+            for i in 0..len {
+                // SAFETY: [u8; N] has alignment 1, so any byte address is a valid element
+                // start; element i of the destination and element len-1-i of the source are
+                // in their ranges (the caller's promise), which do not overlap.
+                unsafe { d.add(i).write(s.add(len - 1 - i).read()) };
             }
         }};
     }
@@ -348,8 +346,8 @@ mod tests {
                     .flat_map(|c| (0..rows).map(move |r| (r, c)))
                     .flat_map(|(r, c)| buf[(r * cols + c) * is..][..is].to_vec())
                     .collect();
-                assert_eq!(t.tobytes(Order::C), want, "{is}-byte {rows}x{cols}");
-                assert_eq!(t.par_tobytes(Order::C), want, "{is}-byte {rows}x{cols}");
+                assert_eq!(t.tobytes(Order::C).unwrap(), want, "{is}-byte {rows}x{cols}");
+                assert_eq!(t.par_tobytes(Order::C).unwrap(), want, "{is}-byte {rows}x{cols}");
             }
         }
     }

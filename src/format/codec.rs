@@ -52,8 +52,8 @@ pub(crate) fn decode_scalar(bytes: &[u8], at: usize, s: Scalar, order: ByteOrder
 }
 
 /// Decodes one element of `item` (one repetition, one sub-array cell) stored at `at`.
-fn decode_element(item: &Item, bytes: &[u8], at: usize) -> Value {
-    match item.code {
+fn decode_element(item: &Item, bytes: &[u8], at: usize) -> Result<Value> {
+    Ok(match item.code {
         Code::Char => Value::Bytes(vec![bytes[at]]),
         Code::Bytes => Value::Bytes(bytes[at..at + item.elem_size].to_vec()),
         Code::Pascal => {
@@ -66,27 +66,33 @@ fn decode_element(item: &Item, bytes: &[u8], at: usize) -> Value {
             };
             Value::Bytes(bytes.get(at + 1..at + 1 + n).unwrap_or(&[]).to_vec())
         }
-        Code::Struct => Value::Tuple(decode_items(&item.fields, bytes, at)),
+        Code::Struct => Value::Tuple(decode_items(&item.fields, bytes, at)?),
         code => {
             let s = code
                 .scalar(item.elem_size)
                 .expect("every other code is numeric");
             decode_scalar(bytes, at, s, item.byte_order())
         }
-    }
+    })
 }
 
 /// Decodes a sequence of items starting at `base`, flattening counts as struct does.
-fn decode_items(items: &[Item], bytes: &[u8], base: usize) -> Vec<Value> {
-    let mut out = Vec::new();
+///
+/// The number of values comes from the format (a count of `4294967296T{}` is 2^32 values of
+/// zero bytes each), so every list is reserved fallibly: too many is [`Error::Alloc`].
+fn decode_items(items: &[Item], bytes: &[u8], base: usize) -> Result<Vec<Value>> {
+    let n = items.iter().map(Item::values).fold(0usize, usize::saturating_add);
+    let mut out = crate::error::try_vec(n, "unpacked values")?;
     for item in items {
         let at = base + item.offset;
         match &item.shape {
             _ if item.code == Code::Pad => {}
-            None if item.code.count_is_length() => out.push(decode_element(item, bytes, at)),
-            None => out.extend(
-                (0..item.count).map(|k| decode_element(item, bytes, at + k * item.elem_size)),
-            ),
+            None if item.code.count_is_length() => out.push(decode_element(item, bytes, at)?),
+            None => {
+                for k in 0..item.count {
+                    out.push(decode_element(item, bytes, at + k * item.elem_size)?);
+                }
+            }
             Some(shape) => {
                 let mut dims = shape.clone();
                 if !item.code.count_is_length() && item.count != 1 {
@@ -97,18 +103,25 @@ fn decode_items(items: &[Item], bytes: &[u8], base: usize) -> Vec<Value> {
                     let v = decode_element(item, bytes, next);
                     next += item.elem_size;
                     v
-                }));
+                })?);
             }
         }
     }
-    out
+    Ok(out)
 }
 
-/// Builds nested lists of the given dimensions from values taken in C order.
-pub(crate) fn nest(dims: &[usize], next: &mut dyn FnMut() -> Value) -> Value {
+/// Builds nested lists of the given dimensions from values taken in C order; each list is
+/// reserved fallibly (the dimensions come from the caller).
+pub(crate) fn nest(dims: &[usize], next: &mut dyn FnMut() -> Result<Value>) -> Result<Value> {
     match dims {
         [] => next(),
-        [n, rest @ ..] => Value::List((0..*n).map(|_| nest(rest, next)).collect()),
+        [n, rest @ ..] => {
+            let mut list = crate::error::try_vec(*n, "nested lists")?;
+            for _ in 0..*n {
+                list.push(nest(rest, next)?);
+            }
+            Ok(Value::List(list))
+        }
     }
 }
 
@@ -131,20 +144,20 @@ impl Format {
                 bytes.len()
             )));
         }
-        Ok(Value::Tuple(decode_items(self.items(), bytes, 0)))
+        Ok(Value::Tuple(decode_items(self.items(), bytes, 0)?))
     }
 
     /// Decodes one element (`bytes` holds at least `itemsize` bytes) as `tolist` shows it.
-    pub(crate) fn decode_value(&self, bytes: &[u8]) -> Value {
+    pub(crate) fn decode_value(&self, bytes: &[u8]) -> Result<Value> {
         if let Some((s, order)) = self.plain_scalar() {
-            return decode_scalar(bytes, 0, s, order);
+            return Ok(decode_scalar(bytes, 0, s, order));
         }
-        let mut values = decode_items(self.items(), &bytes[..self.itemsize()], 0);
-        if values.len() == 1 {
+        let mut values = decode_items(self.items(), &bytes[..self.itemsize()], 0)?;
+        Ok(if values.len() == 1 {
             values.pop().expect("one value")
         } else {
             Value::Tuple(values)
-        }
+        })
     }
 
     /// Unpacks one element as `tolist` shows it: the value itself when the format holds one

@@ -8,6 +8,7 @@ mod code;
 mod codec;
 mod item;
 mod parse;
+pub use parse::MAX_NESTING;
 
 pub use code::{Code, Scalar};
 pub(crate) use codec::nest;
@@ -230,9 +231,11 @@ impl Format {
 /// The one numeric value at offset 0 that `items` hold, looking through single-member structs
 /// when `through` is set.
 fn single_scalar(items: &[Item], through: bool) -> Option<(Scalar, ByteOrder)> {
-    let mut values = items
-        .iter()
-        .filter(|i| i.code != Code::Pad && i.elements() > 0);
+    // Typed access (`through`) ignores items without bytes; decoding (`!through`) must not
+    // drop an item that still unpacks to a value, such as the empty list of `(0)B`.
+    let mut values = items.iter().filter(|i| {
+        i.code != Code::Pad && if through { i.elements() > 0 } else { i.values() > 0 }
+    });
     let one = values.next()?;
     if values.next().is_some() || one.offset != 0 || one.shape.is_some() || one.count != 1 {
         return None;

@@ -47,7 +47,15 @@ struct Parser<'s> {
     struct_only_at: Option<usize>,
     /// Exporter layout (see [`parse`]).
     exported: bool,
+    /// How many `T{` are open around the current position.
+    depth: usize,
 }
+
+/// The most `T{...}` structures that may nest inside one another. CPython's struct has no
+/// nesting; NumPy's importer recurses once per level (Python's recursion limit, about 1000,
+/// bounds it). ndview stops at a fixed depth so that parsing, unpacking and printing, which
+/// recurse per level, stay within any thread's stack.
+pub const MAX_NESTING: usize = 64;
 
 /// Parses a whole format string.
 ///
@@ -67,6 +75,7 @@ pub(crate) fn parse(text: &str, exported: bool) -> Result<Parsed> {
         extension_at: None,
         struct_only_at: None,
         exported,
+        depth: 0,
     };
     if let Some(nul) = p.bytes.iter().position(|&b| b == 0) {
         return Err(p.error_at(nul, "embedded null character; a format is NUL-free text"));
@@ -172,6 +181,7 @@ impl<'s> Parser<'s> {
     /// exporter layout.
     fn sequence(&mut self, open: Option<usize>, base: usize) -> Result<Parsed> {
         let mut items: Vec<Item> = Vec::new();
+        let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut offset = 0usize;
         let mut align = 1usize;
         loop {
@@ -195,7 +205,7 @@ impl<'s> Parser<'s> {
             let start = self.pos;
             let mut item = self.item(base + offset)?;
             if let Some(name) = &item.name {
-                if items.iter().any(|i| i.name.as_deref() == Some(name)) {
+                if !names.insert(name.clone()) {
                     return Err(
                         self.error_at(start, format!("duplicate field name {name:?} in structure"))
                     );
@@ -206,7 +216,7 @@ impl<'s> Parser<'s> {
                 let too_long = || self.error_at(start, "total struct size too long");
                 if !self.exported {
                     offset = round_up(offset, item.align).ok_or_else(too_long)?;
-                } else if item.code != Code::Struct {
+                } else if item.code != Code::Struct || item.repeated() {
                     offset = round_up(base + offset, item.align).ok_or_else(too_long)? - base;
                 }
                 align = align.max(item.align);
@@ -260,8 +270,24 @@ impl<'s> Parser<'s> {
             }
             Some(b'T') if self.bytes.get(self.pos + 1) == Some(&b'{') => {
                 self.extension(code_at);
+                if self.depth == MAX_NESTING {
+                    return Err(self.error(format!(
+                        "structures nest at most {MAX_NESTING} deep; flatten the format"
+                    )));
+                }
                 self.pos += 2;
-                let inner = self.sequence(Some(code_at), at)?;
+                // A repeated structure (a count or a sub-array shape) has one layout for
+                // every repetition, so its body is laid out as a C struct (padded to its
+                // alignment) even in the exporter layout, whose element-relative alignment
+                // would differ between repetitions.
+                let repeated = count.is_some_and(|c| c != 1) || shape.is_some();
+                let exported = self.exported;
+                self.exported = exported && !repeated;
+                self.depth += 1;
+                let inner = self.sequence(Some(code_at), at);
+                self.depth -= 1;
+                self.exported = exported;
+                let inner = inner?;
                 (Code::Struct, inner.items, Some((inner.size, inner.align)))
             }
             Some(b'Z') => {

@@ -140,7 +140,7 @@ macro_rules! elementwise {
         let mut keep: Vec<Array> = Vec::new();
         let mut fused = false;
         let ins = [$({
-            let (r, same) = detach(out_raw, &$raw, &mut keep);
+            let (r, same) = detach(out_raw, &$raw, &mut keep)?;
             fused |= same;
             r
         }),+];

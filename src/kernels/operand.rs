@@ -221,17 +221,21 @@ pub(crate) fn overlap(out: &RawView, input: &RawView) -> Overlap {
 /// Makes `input` safe to read while `out` is written: a private C-contiguous copy when they
 /// share bytes other than element for element. Returns the view to read (the copy lives in
 /// `keep`) and whether it is the output itself (so no slices may be formed over it).
-pub(crate) fn detach(out: &RawView, input: &RawView, keep: &mut Vec<Array>) -> (RawView, bool) {
-    match overlap(out, input) {
+pub(crate) fn detach(
+    out: &RawView,
+    input: &RawView,
+    keep: &mut Vec<Array>,
+) -> Result<(RawView, bool)> {
+    Ok(match overlap(out, input) {
         Overlap::Apart => (input.clone(), false),
         Overlap::Same => (input.clone(), true),
         Overlap::Copy => {
-            let copy = crate::view::View::wrap(input.clone()).to_owned();
+            let copy = crate::view::View::wrap(input.clone()).to_owned()?;
             let raw = copy.view().raw.clone();
             keep.push(copy);
             (raw, false)
         }
-    }
+    })
 }
 
 /// Walks a plan, sequentially, calling `run(offsets, len)` per run (tiled when operands are

@@ -66,7 +66,7 @@ fn blocks<T: Element, R: Send>(
     plan: &Plan<1>,
     parallel: bool,
     block: impl Fn(&mut dyn FnMut(&mut dyn FnMut(T)), Option<&[T]>) -> R + Sync,
-) -> Vec<R> {
+) -> Result<Vec<R>> {
     let count = plan.count();
     let nblocks = count.div_ceil(BLOCK);
     let [s] = plan.inner_strides();
@@ -98,8 +98,10 @@ fn blocks<T: Element, R: Send>(
         };
         block(&mut visit, direct)
     };
+    // One partial result per block: a huge broadcast view has more blocks than memory holds.
+    let mut out: Vec<Option<R>> = crate::error::try_vec(nblocks, "reduction blocks")?;
     if parallel && crate::engine::worth_splitting(count, size_of::<T>()) {
-        let mut out: Vec<Option<R>> = (0..nblocks).map(|_| None).collect();
+        out.resize_with(nblocks, || None);
         let slots = std::sync::Mutex::new(&mut out);
         let per_chunk = crate::engine::chunks(nblocks, BLOCK * size_of::<T>());
         for_chunks(nblocks, per_chunk, |r| {
@@ -109,11 +111,17 @@ fn blocks<T: Element, R: Send>(
                 slots[b] = Some(v);
             }
         });
-        out.into_iter()
+        Ok(out
+            .into_iter()
             .map(|r| r.expect("every block ran"))
-            .collect()
+            .collect())
     } else {
-        (0..nblocks).map(one).collect()
+        // Reuse the reservation: `Option<R>` to `R` in place is not possible, so collect the
+        // sequential results into a fresh fallible vector.
+        drop(out);
+        let mut seq = crate::error::try_vec(nblocks, "reduction blocks")?;
+        seq.extend((0..nblocks).map(one));
+        Ok(seq)
     }
 }
 
@@ -139,7 +147,7 @@ fn accumulate<T: Numeric>(
         let mut buf: Vec<T::Acc> = Vec::with_capacity(BLOCK);
         visit(&mut |x: T| buf.push(x.to_acc()));
         pairwise(&buf, zero, &add)
-    });
+    })?;
     Ok(pairwise(&partial, zero, &add))
 }
 
@@ -168,7 +176,7 @@ fn extreme<T: Numeric>(v: &View<'_>, parallel: bool, min: bool, name: &str) -> R
         let mut best: Option<T> = None;
         visit(&mut |x: T| best = Some(best.map_or(x, |b| pick(b, x))));
         best
-    });
+    })?;
     Ok(partial
         .into_iter()
         .flatten()
@@ -272,7 +280,7 @@ impl<'a> View<'a> {
             let mut acc = Some(init.clone());
             visit(&mut |x: T| acc = Some(f(acc.take().expect("refilled"), x)));
             acc.expect("refilled")
-        });
+        })?;
         Ok(partial.into_iter().fold(init, combine))
     }
 

@@ -160,26 +160,23 @@ impl Layout {
                 "axis1 and axis2 cannot be the same".to_owned(),
             ));
         }
-        let (mut d1, mut d2) = (self.shape[a1] as isize, self.shape[a2] as isize);
+        // i128: an offset of isize::MIN has no isize negation.
+        let (d1, d2) = (self.shape[a1] as i128, self.shape[a2] as i128);
         let (s1, s2) = (self.strides[a1], self.strides[a2]);
-        let (shift, shift_stride) = if offset >= 0 {
-            d2 -= offset;
-            (offset, s2)
+        let offset = offset as i128;
+        let (len, shift, shift_stride) = if offset >= 0 {
+            (d1.min(d2 - offset), offset, s2)
         } else {
-            d1 += offset;
-            (-offset, s1)
+            ((d1 + offset).min(d2), -offset, s1)
         };
         // NumPy moves to the diagonal's start whenever it is not past both ends, even when
-        // the diagonal turns out empty.
-        let len = d1.min(d2);
+        // the diagonal turns out empty; past them the view stays where it was.
         let mut start = self.offset;
         let len = if len < 0 {
             0
         } else {
-            start = shift
-                .checked_mul(shift_stride)
-                .and_then(|o| start.checked_add(o))
-                .ok_or_else(|| Error::Shape("diagonal offset overflows".to_owned()))?;
+            start = isize::try_from(self.offset as i128 + shift * shift_stride as i128)
+                .map_err(|_| Error::Shape("diagonal offset overflows".to_owned()))?;
             len as usize
         };
         let mut shape: Dims = Dims::new();

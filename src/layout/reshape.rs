@@ -83,11 +83,16 @@ impl Layout {
                 ))
             })?
         };
-        Ok(Layout {
+        let out = Layout {
             shape,
             strides,
             offset: self.offset,
-        })
+        };
+        // An empty view may take a shape whose contiguous strides reach past the address
+        // space from its offset (I4); refuse that rather than make a view later arithmetic
+        // cannot trust.
+        out.extent(itemsize)?;
+        Ok(out)
     }
 
     /// Inserts an axis of length 1 before `axis` (NumPy's `expand_dims`, a reshape).

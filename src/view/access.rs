@@ -22,7 +22,7 @@ impl RawView {
     }
 
     /// Decodes the element at byte offset `off`.
-    fn value_at(&self, off: isize, buf: &mut ElementBuf) -> Value {
+    fn value_at(&self, off: isize, buf: &mut ElementBuf) -> Result<Value> {
         buf.resize(self.itemsize(), 0);
         // SAFETY: `off` is the offset of an element of this validated layout, so its itemsize
         // bytes lie in the buffer, which the view may read.
@@ -98,9 +98,9 @@ impl RawView {
         unsafe { copy_elements_par(dst, src, item, parallel) };
     }
 
-    fn tobytes(&self, order: Order, parallel: bool) -> Vec<u8> {
+    fn tobytes(&self, order: Order, parallel: bool) -> Result<Vec<u8>> {
         let n = self.layout.len() * self.itemsize();
-        let mut out = crate::buffer::vec_for_overwrite(n);
+        let mut out = crate::buffer::vec_for_overwrite(n, "tobytes")?;
         if n > 0 {
             let ptr = std::ptr::NonNull::new(out.as_mut_ptr()).expect("allocated");
             // SAFETY: the vector's capacity is n writable bytes, fresh from the allocator,
@@ -111,29 +111,40 @@ impl RawView {
                 out.set_len(n);
             }
         }
-        out
+        Ok(out)
     }
 
-    fn tolist(&self) -> Value {
+    fn tolist(&self) -> Result<Value> {
         let mut buf = ElementBuf::new();
         if self.layout.ndim() == 0 {
             return self.value_at(self.layout.offset, &mut buf);
         }
-        let mut values = Vec::with_capacity(self.layout.len());
+        let mut values = crate::error::try_vec(self.layout.len(), "tolist")?;
+        let mut failed = None;
         // The index operand leads the walk, so elements come in C index order.
         for_each_indexed(&self.layout, |i, off| {
             debug_assert_eq!(i, values.len());
-            values.push(self.value_at(off, &mut buf));
+            if failed.is_none() {
+                match self.value_at(off, &mut buf) {
+                    Ok(v) => values.push(v),
+                    Err(e) => failed = Some(e),
+                }
+            }
         });
+        if let Some(e) = failed {
+            return Err(e);
+        }
         let mut it = values.into_iter();
+        // An empty view (a zero in its shape) still builds its outer lists, so the lists'
+        // lengths, not the element count, bound the memory: `nest` reserves each fallibly.
         crate::format::nest(&self.layout.shape, &mut || {
-            it.next().expect("one value per element")
+            Ok(it.next().expect("one value per element"))
         })
     }
 
     fn get(&self, index: &[isize]) -> Result<Value> {
         let off = self.element_offset(index)?;
-        Ok(self.value_at(off, &mut ElementBuf::new()))
+        self.value_at(off, &mut ElementBuf::new())
     }
 
     /// The byte order to load `T` with, or an error naming what the view holds.
@@ -157,7 +168,7 @@ impl RawView {
     }
 
     fn hex_with(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String> {
-        let bytes = self.tobytes(Order::C, false);
+        let bytes = self.tobytes(Order::C, false)?;
         hex(&bytes, sep, bytes_per_sep)
     }
 }
@@ -175,7 +186,12 @@ fn hex(bytes: &[u8], sep: Option<char>, bytes_per_sep: isize) -> Result<String> 
         }
     }
     let group = bytes_per_sep.unsigned_abs();
-    let mut out = String::with_capacity(bytes.len() * 3);
+    let room = bytes.len().checked_mul(3).unwrap_or(usize::MAX);
+    let mut out = String::new();
+    out.try_reserve_exact(room).map_err(|_| Error::Alloc {
+        bytes: bytes.len() as u128 * 3,
+        what: "hex",
+    })?;
     // Where the first group ends: from the right, the remainder comes first.
     let first = match (sep, group) {
         (Some(_), g) if g > 0 && bytes_per_sep > 0 => match bytes.len() % g {
@@ -206,16 +222,21 @@ macro_rules! read_ops {
             /// use ndview::{Order, View};
             /// let data = [1u8, 2, 3, 4, 5, 6];
             /// let t = View::from_bytes(&data).reshape(&[2, 3]).unwrap().transpose();
-            /// assert_eq!(t.tobytes(Order::C), [1, 4, 2, 5, 3, 6]);
-            /// assert_eq!(t.tobytes(Order::F), [1, 2, 3, 4, 5, 6]);
-            /// assert_eq!(t.tobytes(Order::A), [1, 2, 3, 4, 5, 6]); // F-contiguous: memory order
+            /// assert_eq!(t.tobytes(Order::C)?, [1, 4, 2, 5, 3, 6]);
+            /// assert_eq!(t.tobytes(Order::F)?, [1, 2, 3, 4, 5, 6]);
+            /// assert_eq!(t.tobytes(Order::A)?, [1, 2, 3, 4, 5, 6]); // F-contiguous: memory order
+            /// # Ok::<(), ndview::Error>(())
             /// ```
-            pub fn tobytes(&self, order: Order) -> Vec<u8> {
+            ///
+            /// The only error is [`Error::Alloc`](crate::Error::Alloc): a view can describe
+            /// more bytes than memory holds (`broadcast_to` of one byte to `[1 << 40]`), as
+            /// NumPy's `tobytes` raises `MemoryError` there.
+            pub fn tobytes(&self, order: Order) -> Result<Vec<u8>> {
                 self.raw.tobytes(order, false)
             }
 
             /// [`Self::tobytes`], split across rayon's pool for large views.
-            pub fn par_tobytes(&self, order: Order) -> Vec<u8> {
+            pub fn par_tobytes(&self, order: Order) -> Result<Vec<u8>> {
                 self.raw.tobytes(order, true)
             }
 
@@ -240,14 +261,13 @@ macro_rules! read_ops {
             /// assert_eq!(v.tolist().unwrap().to_string(), "[256, 2, -1]");
             /// ```
             pub fn tolist(&self) -> Result<Value> {
-                Ok(self.raw.tolist())
+                self.raw.tolist()
             }
 
-            /// `memoryview.hex()`: the C-order bytes as lowercase hex digits.
-            pub fn hex(&self) -> String {
-                self.raw
-                    .hex_with(None, 0)
-                    .expect("no separator cannot fail")
+            /// `memoryview.hex()`: the C-order bytes as lowercase hex digits ([`Error::Alloc`](crate::Error::Alloc)
+            /// when they do not fit in memory).
+            pub fn hex(&self) -> Result<String> {
+                self.raw.hex_with(None, 0)
             }
 
             /// `memoryview.hex(sep, bytes_per_sep)`: a separator every `bytes_per_sep` bytes,
@@ -374,7 +394,7 @@ impl<'a> ViewMut<'a> {
         let overlap = matches!((da, sa), (Some((a, b)), Some((c, e))) if a < e && c < b);
         if overlap {
             // Read everything first, then write from the private copy.
-            let tmp = s.tobytes(Order::C, false);
+            let tmp = s.tobytes(Order::C, false)?;
             let tmp_layout = Layout::c_contiguous(&s.layout.shape, is);
             let from = Operand {
                 bytes: RawBytes::of(&tmp),

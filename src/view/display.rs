@@ -29,18 +29,46 @@ enum Shown {
 
 /// Prints the values nested in brackets, one row per line, padded to a common width, and
 /// summarised with `...` beyond 1000 elements (NumPy's `repr` without the `array(...)`).
+///
+/// NumPy shows the first and last three entries of every long axis; with many short axes that
+/// still leaves too much (50 axes of length 2 would print 2^50 values, and NumPy's repr does
+/// not finish). ndview then shows only the first entry of the outermost axes, one more axis
+/// at a time, until at most 1000 values remain.
 pub(crate) fn show(raw: &RawView, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     if raw.layout.is_empty() && raw.layout.ndim() > 0 {
         // NumPy's str of any empty array.
         return f.write_str("[]");
     }
-    let summarise = raw.layout.len() > THRESHOLD;
-    let tree = collect(raw, summarise);
+    let shown = if raw.layout.len() > THRESHOLD {
+        summary(&raw.layout.shape)
+    } else {
+        raw.layout.shape.iter().map(|&n| (n, 0)).collect()
+    };
+    let tree = collect(raw, &shown);
     let width = max_width(&tree);
     write_tree(&tree, width, 1, f)
 }
 
-fn collect(raw: &RawView, summarise: bool) -> Shown {
+/// For each axis, how many leading and trailing entries a summary shows.
+fn summary(shape: &[usize]) -> Vec<(usize, usize)> {
+    let mut shown: Vec<(usize, usize)> = shape
+        .iter()
+        .map(|&n| if n > 2 * EDGE { (EDGE, EDGE) } else { (n, 0) })
+        .collect();
+    let total = |s: &[(usize, usize)]| {
+        s.iter()
+            .fold(1usize, |p, &(h, t)| p.saturating_mul((h + t).max(1)))
+    };
+    for k in 0..shown.len() {
+        if total(&shown) <= THRESHOLD {
+            break;
+        }
+        shown[k] = (shape[k].min(1), 0);
+    }
+    shown
+}
+
+fn collect(raw: &RawView, shown: &[(usize, usize)]) -> Shown {
     if raw.layout.ndim() == 0 {
         let text = View::wrap(raw.clone())
             .tolist()
@@ -48,15 +76,12 @@ fn collect(raw: &RawView, summarise: bool) -> Shown {
         return Shown::Leaf(text);
     }
     let n = raw.layout.shape[0];
-    let picks = if summarise && n > 2 * EDGE {
-        (0..EDGE)
-            .map(Some)
-            .chain(std::iter::once(None))
-            .chain((n - EDGE..n).map(Some))
-            .collect()
-    } else {
-        (0..n).map(Some).collect::<Vec<_>>()
-    };
+    let (head, tail) = shown[0];
+    let mut picks: Vec<Option<usize>> = (0..head).map(Some).collect();
+    if head + tail < n {
+        picks.push(None);
+    }
+    picks.extend((n - tail..n).map(Some));
     Shown::Axis(
         picks
             .into_iter()
@@ -64,7 +89,7 @@ fn collect(raw: &RawView, summarise: bool) -> Shown {
                 i.map(|i| {
                     let item = [SliceItem::Index(i as isize)];
                     let layout = raw.layout.slice(&item).expect("in range by construction");
-                    collect(&raw.with_layout(layout), summarise)
+                    collect(&raw.with_layout(layout), &shown[1..])
                 })
             })
             .collect(),

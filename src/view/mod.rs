@@ -228,9 +228,17 @@ impl<'a> View<'a> {
     /// (memory shared with C, or several views of one buffer that alias, as NumPy allows).
     ///
     /// # Safety
-    /// `ptr` must be valid for reads of `len` bytes for `'a`, and nothing may write to the
-    /// bytes the view reads while it (or a view derived from it) is used, except through
-    /// `ViewMut`s made with [`ViewMut::from_raw_parts`] on the same thread, between reads.
+    /// The rules of a `&'a [u8]` of `len` bytes at `ptr`, with one exception:
+    /// - `ptr` must be valid for reads of `len` bytes for all of `'a`;
+    /// - for all of `'a`, nothing may write those bytes (through any pointer, view or
+    ///   thread), **except** an ndview call that is given this view (or one derived from
+    ///   it) as an input and a [`ViewMut::from_raw_parts`] view of the same bytes as its
+    ///   output, such as `zip_map_into(out, a, b)` with `a` aliasing `out`: the call itself
+    ///   detects the overlap and reads before it writes (NumPy's aliasing rules).
+    ///
+    /// Slices handed out by the view ([`View::as_slice`], [`View::contiguous_bytes`]) are
+    /// shared borrows for `'a`: no such write may happen while one of them is alive, not even
+    /// the excepted call.
     pub unsafe fn from_raw_parts(
         ptr: NonNull<u8>,
         len: usize,
@@ -326,9 +334,15 @@ impl<'a> ViewMut<'a> {
     /// A writable view of memory given by a raw pointer.
     ///
     /// # Safety
-    /// `ptr` must be valid for reads and writes of `len` bytes for `'a`. Other views of the
-    /// same bytes may exist (that is the point: NumPy-style aliasing, which the kernels
-    /// resolve by copying), but none may be used from another thread while this one writes.
+    /// The rules of a `&'a mut [u8]` of `len` bytes at `ptr`, with one exception:
+    /// - `ptr` must be valid for reads and writes of `len` bytes for all of `'a`;
+    /// - for all of `'a`, the bytes are accessed only through this view and views derived
+    ///   from it, **except** by [`View::from_raw_parts`] views of the same bytes that are
+    ///   passed together with this one, as inputs, to a single ndview call (which detects
+    ///   the overlap and copies or reads first, as NumPy does for `out=` aliasing).
+    ///
+    /// In particular a closure given to a kernel writing into this view must not touch the
+    /// bytes through any other view or pointer, and no other thread may touch them at all.
     pub unsafe fn from_raw_parts(
         ptr: NonNull<u8>,
         len: usize,

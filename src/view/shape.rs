@@ -135,7 +135,12 @@ macro_rules! shape_ops {
             /// assert_eq!(m.diagonal(1, 0, 1).unwrap().tolist().unwrap().to_string(), "[1, 5]");
             /// ```
             pub fn diagonal($($recv)* self, offset: isize, axis1: isize, axis2: isize) -> Result<$ty<'a>> {
-                let layout = self.raw.layout.diagonal(offset, axis1, axis2)?;
+                let mut layout = self.raw.layout.diagonal(offset, axis1, axis2)?;
+                if layout.is_empty() && layout.extent(self.raw.itemsize()).is_err() {
+                    // NumPy's move to the start of an empty diagonal would leave the address
+                    // space; no element is there to see, so the view stays where it was.
+                    layout.offset = self.raw.layout.offset;
+                }
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }
         }

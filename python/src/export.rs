@@ -86,12 +86,17 @@ pub unsafe fn get_buffer(
         };
         if with_shape {
             v.ndim = core.ndim() as c_int;
-            v.shape = ffi_parts.shape.as_ptr().cast_mut();
+            // A 0-d view exports NULL shape and strides, as memoryview does.
+            v.shape = if core.ndim() == 0 {
+                std::ptr::null_mut()
+            } else {
+                ffi_parts.shape.as_ptr().cast_mut()
+            };
         } else {
             v.ndim = 1;
             v.shape = std::ptr::null_mut();
         }
-        v.strides = if with_strides {
+        v.strides = if with_strides && core.ndim() > 0 {
             ffi_parts.strides.as_ptr().cast_mut()
         } else {
             std::ptr::null_mut()

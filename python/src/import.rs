@@ -70,7 +70,9 @@ fn describe(buf: &ffi::Py_buffer) -> PyResult<Described> {
             "ndview cannot view PIL-style buffers (suboffsets)",
         ));
     }
-    let shape: Vec<usize> = if buf.shape.is_null() {
+    let shape: Vec<usize> = if ndim == 0 {
+        Vec::new()
+    } else if buf.shape.is_null() {
         if ndim > 1 {
             return Err(PyBufferError::new_err(
                 "exporter gave ndim > 1 without a shape",
@@ -148,7 +150,8 @@ fn import_held(buf: &ffi::Py_buffer) -> PyResult<(NonNull<u8>, usize, Geometry)>
     let len = (hi - lo) as usize;
     let base = buf.buf.cast::<u8>();
     let ptr = if len == 0 {
-        NonNull::dangling()
+        // Nothing is read; keep the exporter's address so re-exports report it.
+        NonNull::new(base).unwrap_or(NonNull::dangling())
     } else {
         // SAFETY: the exporter's geometry says bytes buf+lo .. buf+hi are its elements' bytes,
         // so buf+lo is inside (or at the start of) the exporter's allocation.

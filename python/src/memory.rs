@@ -214,9 +214,15 @@ impl Snapshot {
 
     /// The same memory with another geometry (derived from this one by a core operation).
     pub fn derive(&self, v: &View<'_>, readonly: bool) -> Snapshot {
+        let mut geo = Geometry::of(v);
+        if v.is_empty() {
+            // The core may leave an empty view's offset anywhere; nothing is read, so any
+            // offset inside the memory describes it (and passes re-validation).
+            geo.offset = geo.offset.min(self.mem.len());
+        }
         Snapshot {
             mem: self.mem.clone(),
-            geo: Geometry::of(v),
+            geo,
             readonly: self.readonly || readonly,
         }
     }

@@ -79,7 +79,7 @@ fn describe(buf: &ffi::Py_buffer) -> PyResult<Described> {
             ));
         }
         let n = usize::try_from(buf.len).unwrap_or(0);
-        vec![if itemsize == 0 { 0 } else { n / itemsize }]
+        vec![n.checked_div(itemsize).unwrap_or(0)]
     } else {
         // SAFETY: a non-NULL shape has `ndim` entries owned by the exporter.
         let s = unsafe { std::slice::from_raw_parts(buf.shape, ndim) };

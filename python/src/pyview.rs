@@ -411,7 +411,7 @@ impl PyView {
                 .cast::<PyView>()
                 .map(|o| std::ptr::eq(o.get(), self))
                 .unwrap_or(false);
-            return Ok(pyo3::IntoPyObjectExt::into_py_any(same == eq, py)?);
+            return pyo3::IntoPyObjectExt::into_py_any(same == eq, py);
         };
         let b = match crate::import::import(other) {
             Ok(b) => b,

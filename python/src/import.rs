@@ -103,7 +103,7 @@ fn describe(buf: &ffi::Py_buffer) -> PyResult<Described> {
 }
 
 /// The byte range `[lo, hi)` relative to element 0 that a geometry touches (empty: `(0, 0)`).
-fn extent(shape: &[usize], strides: &[isize], itemsize: usize) -> PyResult<(i128, i128)> {
+pub fn extent(shape: &[usize], strides: &[isize], itemsize: usize) -> PyResult<(i128, i128)> {
     if shape.contains(&0) {
         return Ok((0, 0));
     }

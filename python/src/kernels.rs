@@ -179,7 +179,13 @@ pub fn copy(py: Python<'_>, a: &Bound<'_, PyAny>, order: &str) -> PyResult<Py<Py
             ))
         }
     };
-    let snap = py.detach(move || -> PyResult<Snapshot> {
+    let snap = copy_snapshot(py, s, order)?;
+    Ok(Py::new(py, PyView::new(snap)?)?.into_any())
+}
+
+/// A contiguous copy of a snapshot (see [`copy`]), made without the GIL.
+pub fn copy_snapshot(py: Python<'_>, s: Snapshot, order: Order) -> PyResult<Snapshot> {
+    py.detach(move || -> PyResult<Snapshot> {
         let v = s.view()?;
         let fortran = match order {
             Order::F => true,
@@ -200,8 +206,7 @@ pub fn copy(py: Python<'_>, a: &Bound<'_, PyAny>, order: &str) -> PyResult<Py<Py
             geo,
             readonly: false,
         })
-    })?;
-    Ok(Py::new(py, PyView::new(snap)?)?.into_any())
+    })
 }
 
 /// The elements converted to `format` (a real scalar type), NumPy's `astype`; values out of

@@ -6,6 +6,7 @@
 
 mod convert;
 mod dispatch;
+mod dlpack;
 mod errors;
 mod export;
 mod import;
@@ -24,6 +25,7 @@ fn _ndview(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pyview::ViewIter>()?;
     m.add_function(wrap_pyfunction!(module_fns::view, m)?)?;
     m.add_function(wrap_pyfunction!(module_fns::frombuffer, m)?)?;
+    m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(kernels::add, m)?)?;
     m.add_function(wrap_pyfunction!(kernels::subtract, m)?)?;
     m.add_function(wrap_pyfunction!(kernels::multiply, m)?)?;

@@ -15,6 +15,9 @@ pub enum Owner {
     Python(Box<ffi::Py_buffer>),
     /// Bytes that Rust allocated (kernel results, copies).
     Rust(#[allow(dead_code)] Buffer),
+    /// A DLPack tensor from `from_dlpack`; its deleter runs (once, with the GIL held) when
+    /// the memory is dropped.
+    DLPack(crate::dlpack::Imported),
 }
 
 /// A region of bytes that stays valid (and in place) for as long as this value lives.
@@ -68,6 +71,23 @@ impl Memory {
         }
     }
 
+    /// Memory of an imported DLPack tensor: `ptr..ptr+len` must be bytes of that tensor.
+    pub fn from_dlpack(
+        owner: crate::dlpack::Imported,
+        ptr: NonNull<u8>,
+        len: usize,
+        writable: bool,
+        obj: Py<PyAny>,
+    ) -> Memory {
+        Memory {
+            ptr,
+            len,
+            writable,
+            owner: Owner::DLPack(owner),
+            obj: Some(obj),
+        }
+    }
+
     /// Whether the owner allows writes.
     pub fn writable(&self) -> bool {
         self.writable
@@ -93,6 +113,9 @@ impl Drop for Memory {
                 // released exactly once, here, with the GIL held.
                 unsafe { ffi::PyBuffer_Release(buf) };
             });
+        }
+        if let Owner::DLPack(t) = &mut self.owner {
+            Python::attach(|_py| t.delete());
         }
         if let Some(obj) = self.obj.take() {
             Python::attach(|_py| drop(obj));

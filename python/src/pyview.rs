@@ -141,6 +141,12 @@ fn order_of(order: Option<&str>) -> PyResult<Order> {
 
 #[pymethods]
 impl PyView {
+    /// `ndview.View(obj)`: a view of any buffer exporter, like `memoryview(obj)`.
+    #[new]
+    fn py_new(obj: &Bound<'_, PyAny>) -> PyResult<PyView> {
+        PyView::new(crate::import::import(obj)?)
+    }
+
     /// The element format (struct / PEP 3118 syntax), exactly as the exporter gave it.
     #[getter]
     fn format(&self) -> PyResult<String> {
@@ -591,6 +597,30 @@ impl PyView {
         let _ = self
             .exports
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+    }
+
+    /// DLPack export: a capsule for `np.from_dlpack(v)` and other consumers (versioned 1.x
+    /// when `max_version >= (1, 0)`, with the read-only flag; strides in elements).
+    #[pyo3(signature = (*, stream = None, max_version = None, dl_device = None, copy = None))]
+    fn __dlpack__(
+        &self,
+        py: Python<'_>,
+        stream: Option<&Bound<'_, PyAny>>,
+        max_version: Option<(u32, u32)>,
+        dl_device: Option<(i32, i32)>,
+        copy: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        if stream.is_some_and(|s| !s.is_none()) {
+            return Err(PyBufferError::new_err(
+                "ndview views are on the CPU: stream must be None",
+            ));
+        }
+        crate::dlpack::export(py, self, max_version, dl_device, copy)
+    }
+
+    /// `(1, 0)`: the CPU.
+    fn __dlpack_device__(&self) -> (i32, i32) {
+        (1, 0)
     }
 
     /// Pickle support: `(ndview._rebuild, (data, format, shape, order))`.

@@ -4,27 +4,19 @@ import pickle
 
 
 def _rebuild(data, format, shape, order, readonly):
+    """A view of `data` (bytes, or the buffer of a PickleBuffer) with the pickled geometry."""
     from ._ndview import view
 
-    import sys
-
-    itemsize = view(b"\0" * 64, format, [0]).itemsize
-    strides = []
+    itemsize = view(b"", format, [0]).itemsize
+    strides = [0] * len(shape)
     step = itemsize
     axes = range(len(shape)) if order == "F" else range(len(shape) - 1, -1, -1)
-    strides = [0] * len(shape)
     for a in axes:
         strides[a] = step
-        step *= builtins_max(shape[a], 1)
+        step *= shape[a] if shape[a] > 1 else 1
     if isinstance(data, pickle.PickleBuffer):
         data = data.raw()
-    v = view(data, format, list(shape), strides, 0)
-    del sys
-    return v
-
-
-def builtins_max(a, b):
-    return a if a > b else b
+    return view(data, format, list(shape), strides, 0)
 
 
 def reduce_view(v, protocol):

@@ -18,6 +18,13 @@ mod pyview;
 
 use pyo3::prelude::*;
 
+/// A Python `ndview.View` that owns a Rust [`ndview::Array`] (for other Rust crates that
+/// hand arrays to Python: NumPy takes the result without copying).
+pub fn array_to_python(py: Python<'_>, array: ndview::Array) -> PyResult<Py<PyAny>> {
+    let view = pyview::PyView::new(memory::Snapshot::from_array(array))?;
+    Ok(Py::new(py, view)?.into_any())
+}
+
 /// The extension module.
 #[pymodule]
 fn _ndview(m: &Bound<'_, PyModule>) -> PyResult<()> {

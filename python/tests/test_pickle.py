@@ -26,3 +26,18 @@ def test_pickle_in_band():
     for proto in (2, 4, 5):
         w = pickle.loads(pickle.dumps(v, protocol=proto))
         assert w.tolist() == v.tolist() and w.shape == v.shape and w.format == ">d"
+
+
+def _double(v):
+    return ndview.multiply(v, 2.0)
+
+
+def test_process_pool_roundtrip():
+    import concurrent.futures
+    import multiprocessing
+
+    a = np.arange(10.0)
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as ex:
+        got = ex.submit(_double, ndview.view(a)).result()
+    assert got.tolist() == (a * 2).tolist()

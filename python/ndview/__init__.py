@@ -5,7 +5,13 @@ NumPy arrays) with memoryview's API, NumPy's indexing and shape operations, zero
 exchange with NumPy through the buffer protocol, and parallel kernels that release the GIL.
 """
 
-from ._ndview import (
+
+
+class AxisError(ValueError, IndexError):
+    """An axis argument out of range (NumPy's ``numpy.exceptions.AxisError``)."""
+
+
+from ._ndview import (  # noqa: E402
     View,
     add,
     astype,
@@ -23,6 +29,7 @@ from ._ndview import (
 )
 
 __all__ = [
+    "AxisError",
     "View",
     "add",
     "astype",

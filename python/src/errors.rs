@@ -13,6 +13,9 @@ pub fn to_py(err: ndview::Error) -> PyErr {
     match err.python_type() {
         Some(ndview::PyErr::StructError) => struct_error(msg),
         Some(ndview::PyErr::TypeError) => PyTypeError::new_err(msg),
+        Some(ndview::PyErr::IndexError) if msg.contains("out of bounds for array of dimension") => {
+            axis_error(msg)
+        }
         Some(ndview::PyErr::IndexError) => PyIndexError::new_err(msg),
         Some(ndview::PyErr::OverflowError) => PyOverflowError::new_err(msg),
         Some(ndview::PyErr::NotImplementedError) => PyNotImplementedError::new_err(msg),
@@ -24,6 +27,21 @@ pub fn to_py(err: ndview::Error) -> PyErr {
             _ => PyValueError::new_err(msg),
         },
     }
+}
+
+/// `ndview.AxisError(msg)` (a `ValueError` and an `IndexError`, as NumPy's `AxisError`), or an
+/// `IndexError` if the package cannot be imported.
+pub fn axis_error(msg: String) -> PyErr {
+    Python::attach(|py| {
+        match py
+            .import("ndview")
+            .and_then(|m| m.getattr("AxisError"))
+            .and_then(|cls| cls.call1((msg.clone(),)))
+        {
+            Ok(exc) => PyErr::from_value(exc),
+            Err(_) => PyIndexError::new_err(msg),
+        }
+    })
 }
 
 /// `struct.error(msg)`, or a `ValueError` if the `struct` module cannot be imported.

@@ -106,7 +106,7 @@ impl PyView {
     fn normalize_axis(&self, axis: isize, ndim: usize) -> PyResult<usize> {
         let n = ndim as isize;
         if axis < -n || axis >= n {
-            return Err(pyo3::exceptions::PyIndexError::new_err(format!(
+            return Err(crate::errors::axis_error(format!(
                 "axis {axis} is out of bounds for array of dimension {ndim}"
             )));
         }

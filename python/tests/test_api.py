@@ -204,3 +204,22 @@ def test_copy_astype_reductions(rng):
     assert (z == 5).all()
     ndview.view(z).fill(7)
     assert (z == 7).all()
+
+
+def test_axis_errors_like_numpy():
+    a = np.zeros((2, 3))
+    v = ndview.view(a)
+    pairs = [
+        (lambda x: x.swapaxes(0, 5), lambda x: x.swapaxes(0, 5)),
+        (lambda x: x.transpose(0, 7), lambda x: x.transpose(0, 7)),
+        (lambda x: x.squeeze(4), lambda x: x.squeeze(4)),
+        (lambda x: x.expand_dims(9), lambda x: np.expand_dims(x, 9)),
+        (lambda x: x.flip(3), lambda x: np.flip(x, 3)),
+        (lambda x: x.diagonal(0, 0, 4), lambda x: x.diagonal(0, 0, 4)),
+    ]
+    for ours, theirs in pairs:
+        with pytest.raises(np.exceptions.AxisError):
+            theirs(a)
+        with pytest.raises(ndview.AxisError) as e:
+            ours(v)
+        assert isinstance(e.value, ValueError) and isinstance(e.value, IndexError)

@@ -3,8 +3,6 @@
 from collections.abc import Buffer, Iterator, Sequence
 from typing import Any, Literal, SupportsIndex, final, overload
 
-class AxisError(ValueError, IndexError): ...
-
 _Order = Literal["C", "F", "A"]
 _Scalar = bool | int | float | complex | bytes | tuple[Any, ...]
 

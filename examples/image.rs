@@ -149,7 +149,7 @@ fn draw() -> Vec<u8> {
 /// whatever its strides.
 fn save(dir: &Path, name: &str, v: &View<'_>) -> Result<PathBuf> {
     let (h, w) = (v.shape()[0] as u32, v.shape()[1] as u32);
-    let bytes = v.tobytes(Order::C).unwrap();
+    let bytes = v.tobytes(Order::C)?;
     let path = dir.join(name);
     match v.ndim() {
         3 => image::RgbImage::from_raw(w, h, bytes)
@@ -184,9 +184,12 @@ fn compare_with_copies(img: &View<'_>) -> Result<()> {
         let m = img.slice(s![.., ..;-1, ..]).unwrap();
         let r = img.permute(&[1, 0, 2]).unwrap().flip(1).unwrap();
         std::hint::black_box((
-            c.tobytes(Order::C).unwrap(),
-            m.tobytes(Order::C).unwrap(),
-            r.tobytes(Order::C).unwrap(),
+            c.tobytes(Order::C)
+                .expect("three channel planes fit in memory"),
+            m.tobytes(Order::C)
+                .expect("three channel planes fit in memory"),
+            r.tobytes(Order::C)
+                .expect("three channel planes fit in memory"),
         ));
     });
     let src = img.as_slice::<u8>()?;

@@ -214,7 +214,7 @@ fn records() -> Result<()> {
     // The field's bytes, gathered in order, are exactly what a copy would produce.
     let times = recs.field("time")?.slice(s![..4])?;
     println!("first four times: {}", times.tolist()?);
-    assert_eq!(times.tobytes(Order::C).unwrap().len(), 32);
+    assert_eq!(times.tobytes(Order::C)?.len(), 32);
     Ok(())
 }
 

@@ -112,11 +112,11 @@ fn views() -> Result<(), ndview::Error> {
     let small = View::from_slice(&data[..6]).reshape(&[2, 3])?;
     println!(
         "C: {}",
-        View::from_bytes(&small.tobytes(Order::C).unwrap()).hex_with(' ', 4)?
+        View::from_bytes(&small.tobytes(Order::C)?).hex_with(' ', 4)?
     );
     println!(
         "F: {}",
-        View::from_bytes(&small.tobytes(Order::F).unwrap()).hex_with(' ', 4)?
+        View::from_bytes(&small.tobytes(Order::F)?).hex_with(' ', 4)?
     );
     println!("tolist: {}", small.tolist()?);
 
@@ -155,7 +155,7 @@ fn views() -> Result<(), ndview::Error> {
     let every_other = grid.slice(s![..;2, ..;-2])?;
     let slice_time = t0.elapsed();
     let t0 = Instant::now();
-    let copied = every_other.tobytes(Order::C).unwrap();
+    let copied = every_other.tobytes(Order::C)?;
     let copy_time = t0.elapsed();
     println!(
         "slicing a 64 MiB grid [::2, ::-2]: {slice_time:?}; copying the 16 MiB it selects: {copy_time:?} ({} bytes)",
@@ -216,7 +216,10 @@ fn kernels() -> Result<(), ndview::Error> {
         s1.to_bits() == s2.to_bits()
     );
     let copy = time(&mut || {
-        std::hint::black_box(t.tobytes(Order::C).unwrap());
+        std::hint::black_box(
+            t.tobytes(Order::C)
+                .expect("a 4096x4096 copy fits in memory"),
+        );
     });
     println!("tobytes of the transposed 64 MiB view (tiled SSE transpose): {copy:?}");
     Ok(())

@@ -136,7 +136,9 @@ impl<'a> ViewMut<'a> {
     }
 
     /// A writable ndarray view as an ndview writable view, without copying.
-    pub fn from_ndarray<T: Element + bytemuck::Pod>(mut a: ArrayViewMut<'a, T, IxDyn>) -> Result<ViewMut<'a>> {
+    pub fn from_ndarray<T: Element + bytemuck::Pod>(
+        mut a: ArrayViewMut<'a, T, IxDyn>,
+    ) -> Result<ViewMut<'a>> {
         let size = std::mem::size_of::<T>();
         let (len, base) = extent(a.shape(), a.strides(), size, a.as_ptr().cast::<u8>());
         let strides: Vec<isize> = a.strides().iter().map(|&s| s * size as isize).collect();

@@ -143,7 +143,7 @@ impl<'a> View<'a> {
     /// let t = View::from_bytes(&data).reshape(&[2, 3]).unwrap().transpose();
     /// let mut out = Vec::new();
     /// t.write_to(&mut out, Order::C).unwrap();
-    /// assert_eq!(out, t.tobytes(Order::C));
+    /// assert_eq!(out, t.tobytes(Order::C).unwrap());
     /// ```
     pub fn write_to<W: Write + ?Sized>(&self, w: &mut W, order: Order) -> io::Result<()> {
         if self.raw.physical(order) {

@@ -94,7 +94,10 @@ impl<T: Element> AsRef<[u8]> for ArcBytes<T> {
         // SAFETY: the element types have no padding (integers, floats, bool, pairs of
         // floats), so the slice's memory is initialised bytes, borrowed for as long as `self`.
         unsafe {
-            std::slice::from_raw_parts(self.0.as_ptr().cast::<u8>(), std::mem::size_of_val(&*self.0))
+            std::slice::from_raw_parts(
+                self.0.as_ptr().cast::<u8>(),
+                std::mem::size_of_val(&*self.0),
+            )
         }
     }
 }

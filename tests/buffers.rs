@@ -192,7 +192,11 @@ fn copy_on_write_copies_only_when_shared_or_read_only() {
 fn chunks_split_without_copying_the_last_one_short() {
     let data: Vec<u8> = (0..10).collect();
     let v = View::from_bytes(&data);
-    let chunks: Vec<Vec<u8>> = v.chunks(4).unwrap().map(|c| c.tobytes(Order::C).unwrap()).collect();
+    let chunks: Vec<Vec<u8>> = v
+        .chunks(4)
+        .unwrap()
+        .map(|c| c.tobytes(Order::C).unwrap())
+        .collect();
     assert_eq!(chunks, [vec![0, 1, 2, 3], vec![4, 5, 6, 7], vec![8, 9]]);
     for c in v.chunks(3).unwrap() {
         assert!(std::ptr::eq(

@@ -144,7 +144,11 @@ fn strides_near_isize_max_are_checked_not_wrapped() {
             let m = Model::new(one.shape(), one.strides(), one.offset());
             let want = m.slice(&[item]).unwrap();
             assert_eq!(w.shape(), &want.shape[..]);
-            assert_eq!(w.tobytes(Order::C).unwrap(), want.gather(&buf, 1), "{s} {item:?}");
+            assert_eq!(
+                w.tobytes(Order::C).unwrap(),
+                want.gather(&buf, 1),
+                "{s} {item:?}"
+            );
         }
         assert!(one.slice_str("::isize").is_err());
         assert_eq!(one.flip(0).unwrap().tobytes(Order::C).unwrap(), [5, 6, 7]);
@@ -196,7 +200,8 @@ fn offsets_past_the_end_are_refused() {
     assert_eq!(
         View::from_parts(&buf, "B", &[2], &[-1], 1)
             .unwrap()
-            .tobytes(Order::C).unwrap(),
+            .tobytes(Order::C)
+            .unwrap(),
         [2, 1]
     );
 }

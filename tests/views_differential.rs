@@ -130,7 +130,9 @@ fn views_agree_with_numpy_and_memoryview() {
                 format!("{id}: {key} {ours}, memoryview {want}")
             });
         }
-        f.check(v.hex().unwrap() == str_of(&case, "hex"), || format!("{id}: hex"));
+        f.check(v.hex().unwrap() == str_of(&case, "hex"), || {
+            format!("{id}: hex")
+        });
         if let Some(sep) = case.get("hex_sep") {
             let c = sep[0].as_str().unwrap().chars().next().unwrap();
             let n = sep[1].as_i64().unwrap() as isize;

@@ -346,8 +346,16 @@ mod tests {
                     .flat_map(|c| (0..rows).map(move |r| (r, c)))
                     .flat_map(|(r, c)| buf[(r * cols + c) * is..][..is].to_vec())
                     .collect();
-                assert_eq!(t.tobytes(Order::C).unwrap(), want, "{is}-byte {rows}x{cols}");
-                assert_eq!(t.par_tobytes(Order::C).unwrap(), want, "{is}-byte {rows}x{cols}");
+                assert_eq!(
+                    t.tobytes(Order::C).unwrap(),
+                    want,
+                    "{is}-byte {rows}x{cols}"
+                );
+                assert_eq!(
+                    t.par_tobytes(Order::C).unwrap(),
+                    want,
+                    "{is}-byte {rows}x{cols}"
+                );
             }
         }
     }

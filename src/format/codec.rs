@@ -81,7 +81,10 @@ fn decode_element(item: &Item, bytes: &[u8], at: usize) -> Result<Value> {
 /// The number of values comes from the format (a count of `4294967296T{}` is 2^32 values of
 /// zero bytes each), so every list is reserved fallibly: too many is [`Error::Alloc`].
 fn decode_items(items: &[Item], bytes: &[u8], base: usize) -> Result<Vec<Value>> {
-    let n = items.iter().map(Item::values).fold(0usize, usize::saturating_add);
+    let n = items
+        .iter()
+        .map(Item::values)
+        .fold(0usize, usize::saturating_add);
     let mut out = crate::error::try_vec(n, "unpacked values")?;
     for item in items {
         let at = base + item.offset;

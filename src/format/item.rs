@@ -182,11 +182,6 @@ impl Item {
         reps * self.shape.as_ref().map_or(1, |s| s.iter().product())
     }
 
-    /// True for an item written with a count other than 1 or a sub-array shape.
-    pub(crate) fn repeated(&self) -> bool {
-        self.count != 1 || self.shape.is_some()
-    }
-
     /// Number of values this item contributes to an unpacked tuple.
     pub(crate) fn values(&self) -> usize {
         match (self.code, &self.shape) {

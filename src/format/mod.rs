@@ -112,19 +112,41 @@ impl Format {
     }
 
     /// The same format with an explicit itemsize (see [`Format::parse_with_itemsize`]).
+    ///
+    /// The string is read in the exporter layout when its items fit in `itemsize`, else in
+    /// struct's layout (the one [`Format::parse`] uses) when those fit: so a format always
+    /// accepts its own itemsize, with its own layout (`x2T{q}` is 24 bytes either way). A
+    /// repeated `T{...}` in the exporter layout repeats the first repetition's layout, as
+    /// NumPy's exporter writes it (an `@` item may then be unaligned in later repetitions;
+    /// ndview reads unaligned items as well as aligned ones).
     pub fn with_itemsize(&self, itemsize: usize) -> Result<Format> {
-        let parsed = parse::parse(self.as_str(), true)?;
-        let natural = parsed.size;
-        if itemsize < natural || itemsize > isize::MAX as usize {
+        let exported = parse::parse(self.as_str(), true)?;
+        let parsed = if exported.size <= itemsize {
+            exported
+        } else {
+            let plain = parse::parse(self.as_str(), false)?;
+            if plain.size <= itemsize {
+                plain
+            } else {
+                let least = plain.size.min(exported.size);
+                return Err(Error::format(
+                    self.as_str(),
+                    0,
+                    format!(
+                        "itemsize {itemsize} is smaller than the {least} bytes of its items; \
+                         give at least {least}"
+                    ),
+                ));
+            }
+        };
+        if itemsize > isize::MAX as usize {
             return Err(Error::format(
                 self.as_str(),
                 0,
-                format!(
-                    "itemsize {itemsize} is smaller than the {natural} bytes of its items; \
-                     give at least {natural}"
-                ),
+                format!("itemsize {itemsize} exceeds isize::MAX"),
             ));
         }
+        let natural = parsed.size;
         Ok(Format::build(
             self.as_str(),
             parsed.items,
@@ -234,7 +256,12 @@ fn single_scalar(items: &[Item], through: bool) -> Option<(Scalar, ByteOrder)> {
     // Typed access (`through`) ignores items without bytes; decoding (`!through`) must not
     // drop an item that still unpacks to a value, such as the empty list of `(0)B`.
     let mut values = items.iter().filter(|i| {
-        i.code != Code::Pad && if through { i.elements() > 0 } else { i.values() > 0 }
+        i.code != Code::Pad
+            && if through {
+                i.elements() > 0
+            } else {
+                i.values() > 0
+            }
     });
     let one = values.next()?;
     if values.next().is_some() || one.offset != 0 || one.shape.is_some() || one.count != 1 {

@@ -216,7 +216,7 @@ impl<'s> Parser<'s> {
                 let too_long = || self.error_at(start, "total struct size too long");
                 if !self.exported {
                     offset = round_up(offset, item.align).ok_or_else(too_long)?;
-                } else if item.code != Code::Struct || item.repeated() {
+                } else if item.code != Code::Struct {
                     offset = round_up(base + offset, item.align).ok_or_else(too_long)? - base;
                 }
                 align = align.max(item.align);
@@ -276,17 +276,9 @@ impl<'s> Parser<'s> {
                     )));
                 }
                 self.pos += 2;
-                // A repeated structure (a count or a sub-array shape) has one layout for
-                // every repetition, so its body is laid out as a C struct (padded to its
-                // alignment) even in the exporter layout, whose element-relative alignment
-                // would differ between repetitions.
-                let repeated = count.is_some_and(|c| c != 1) || shape.is_some();
-                let exported = self.exported;
-                self.exported = exported && !repeated;
                 self.depth += 1;
                 let inner = self.sequence(Some(code_at), at);
                 self.depth -= 1;
-                self.exported = exported;
                 let inner = inner?;
                 (Code::Struct, inner.items, Some((inner.size, inner.align)))
             }

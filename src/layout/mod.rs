@@ -109,7 +109,10 @@ impl Layout {
         let mut hi = self.offset as i128 + itemsize as i128;
         for (axis, (&d, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
             let reach = s as i128 * (d.max(1) as i128 - 1);
-            if reach > isize::MAX as i128 || reach < isize::MIN as i128 {
+            // Symmetric bound: a flip negates the stride and the reach, and isize::MIN has
+            // no negation (found by the garbage-input test: an empty view with stride
+            // isize::MIN could not be flipped).
+            if reach > isize::MAX as i128 || reach < -(isize::MAX as i128) {
                 return Err(Error::Geometry(format!(
                     "axis {axis}: stride {s} * (length {d} - 1) overflows"
                 )));

@@ -123,8 +123,8 @@ impl RawView {
         let mut failed = None;
         // The index operand leads the walk, so elements come in C index order.
         for_each_indexed(&self.layout, |i, off| {
-            debug_assert_eq!(i, values.len());
             if failed.is_none() {
+                debug_assert_eq!(i, values.len());
                 match self.value_at(off, &mut buf) {
                     Ok(v) => values.push(v),
                     Err(e) => failed = Some(e),
@@ -186,7 +186,7 @@ fn hex(bytes: &[u8], sep: Option<char>, bytes_per_sep: isize) -> Result<String> 
         }
     }
     let group = bytes_per_sep.unsigned_abs();
-    let room = bytes.len().checked_mul(3).unwrap_or(usize::MAX);
+    let room = bytes.len().saturating_mul(3);
     let mut out = String::new();
     out.try_reserve_exact(room).map_err(|_| Error::Alloc {
         bytes: bytes.len() as u128 * 3,

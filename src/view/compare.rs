@@ -24,7 +24,10 @@ impl RawView {
                 self.bytes.read_into(x, &mut ba);
                 other.bytes.read_into(y, &mut bb);
             }
-            match (self.format.decode_value(&ba), other.format.decode_value(&bb)) {
+            match (
+                self.format.decode_value(&ba),
+                other.format.decode_value(&bb),
+            ) {
                 (Ok(x), Ok(y)) => x == y,
                 // Values too many to build (zero-size repetitions by the billion): equal when
                 // the formats and the bytes are.

@@ -139,7 +139,7 @@ impl RawView {
 /// assert_eq!(t.shape(), &[3, 2]);
 /// assert_eq!(t.strides(), &[-16, 8]);
 /// assert_eq!(t.tolist().unwrap().to_string(), "[[9, 11], [5, 7], [1, 3]]");
-/// assert_eq!(t.tobytes(Order::C).len(), 24);
+/// assert_eq!(t.tobytes(Order::C).unwrap().len(), 24);
 /// ```
 #[derive(Clone)]
 pub struct View<'a> {

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{cases, hex, str_of, usize_of, value, Failures};
-use ndview::{Format, Mode, PyErr, Value};
+use ndview::{Format, Mode, PyErr, Value, View};
 
 fn py_name(e: &ndview::Error) -> String {
     e.python_type().map_or("?".into(), |p| p.to_string())
@@ -184,6 +184,45 @@ fn numpy_exported_formats_parse_and_unpack() {
         });
     }
     f.finish("NumPy exports");
+}
+
+/// Value's Display is Python's repr for every finite f16 (through `tolist` of an `e` view too)
+/// and for f32 and f64 at and around every power of two, where a shortest-digits tie may have
+/// only one candidate that reads back (`2**-24` is `5.960464477539063e-08`, not `...062`).
+#[test]
+fn float_repr_agrees_with_python_exhaustively() {
+    let mut f = Failures::default();
+    let mut halves: Vec<u16> = Vec::new();
+    let mut half_reprs: Vec<String> = Vec::new();
+    for case in cases("float_reprs_exhaustive.jsonl") {
+        let (hex, want) = (case[0].as_str().unwrap(), case[1].as_str().unwrap());
+        let bits = u64::from_str_radix(hex, 16).unwrap();
+        let x = match hex.len() {
+            4 => {
+                halves.push(bits as u16);
+                half_reprs.push(want.to_owned());
+                half::f16::from_bits(bits as u16).to_f64()
+            }
+            8 => f64::from(f32::from_bits(bits as u32)),
+            _ => f64::from_bits(bits),
+        };
+        let got = Value::Float(x).to_string();
+        f.check(got == want, || {
+            format!("{hex}: we print {got}, Python {want}")
+        });
+    }
+    let view = View::from_slice(&halves).view_as("e").unwrap();
+    if let Value::List(items) = view.tolist().unwrap() {
+        for ((v, want), bits) in items.iter().zip(&half_reprs).zip(&halves) {
+            let got = v.to_string();
+            f.check(&got == want, || {
+                format!("f16 {bits:04x} via tolist: {got} vs {want}")
+            });
+        }
+    } else {
+        panic!("tolist of a 1-D view is a list");
+    }
+    f.finish("exhaustive float repr");
 }
 
 /// Value's Display is Python's repr, on random floats (from f16, f32 and f64 bit patterns,

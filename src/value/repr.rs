@@ -50,7 +50,7 @@ pub(crate) fn write_float(out: &mut impl Write, x: f64, add_dot_0: bool) -> fmt:
 }
 
 /// Python's dtoa breaks an exact tie between two shortest candidates toward the even last
-/// digit; Rust's formatter rounds it up. Ties need 16 or 17 digits (only then do two
+/// digit, when both read back as the same double; Rust's formatter rounds it up. Ties need 16 or 17 digits (only then do two
 /// neighbouring candidates both lie within one double's rounding interval).
 ///
 /// With `n` digits forming the integer `D`, the candidates are `D` and `D ± 1`, and the value
@@ -90,7 +90,11 @@ fn break_tie_to_even(x: f64, digits: &mut String, exp: i32) {
             let (lo, hi) = (m2 / 2, m2 / 2 + 1);
             let even = if lo % 2 == 0 { lo } else { hi };
             let s = even.to_string();
-            if s.len() == n {
+            // Next to a power of two the rounding interval is lopsided: the even candidate
+            // may not read back (2**-24 is ...0625, and only ...063 rounds to it), and then
+            // the other one is the only shortest text.
+            let reads_back = format!("{}.{}e{exp}", &s[..1], &s[1..]).parse::<f64>() == Ok(x);
+            if s.len() == n && reads_back {
                 *digits = s;
             }
         }

@@ -22,7 +22,8 @@ struct Plain {
     low: *mut u8,
 }
 
-fn plain<T: Element>(raw: &RawView) -> Result<Plain> {
+/// Whether the view's format holds `T` in native byte order, or why not.
+fn check_type<T: Element>(raw: &RawView) -> Result<()> {
     if raw.format.holds::<T>() != Some(ByteOrder::NATIVE) {
         return Err(Error::Type(format!(
             "ndarray needs {} in native byte order; the view's format is {:?}",
@@ -30,6 +31,11 @@ fn plain<T: Element>(raw: &RawView) -> Result<Plain> {
             raw.format.as_str()
         )));
     }
+    Ok(())
+}
+
+fn plain<T: Element>(raw: &RawView) -> Result<Plain> {
+    check_type::<T>(raw)?;
     let size = std::mem::size_of::<T>() as isize;
     let l = &raw.layout;
     let mut strides = Vec::with_capacity(l.ndim());
@@ -48,20 +54,9 @@ fn plain<T: Element>(raw: &RawView) -> Result<Plain> {
         }
         strides.push((s / size).unsigned_abs());
     }
-    if l.is_empty() {
-        // No element is ever read: ndarray's own C strides for an empty shape (all zero) and
-        // no flips keep every offset ndarray might compute (invert_axis, index_axis) at zero.
-        return Ok(Plain {
-            strides: vec![0; l.ndim()],
-            shape: l.shape.to_vec(),
-            flipped: Vec::new(),
-            low: NonNull::<T>::dangling().as_ptr().cast::<u8>(),
-        });
-    }
-    let low_ptr = {
-        // SAFETY: a non-empty validated view's lowest element is in its buffer.
-        unsafe { raw.bytes.at(low) }
-    };
+    // SAFETY: a non-empty validated view's lowest element is in its buffer (callers take
+    // empty views elsewhere).
+    let low_ptr = unsafe { raw.bytes.at(low) };
     if low_ptr as usize % std::mem::align_of::<T>() != 0 {
         return Err(Error::Type(format!(
             "the data is not aligned for {}; ndarray needs aligned elements",
@@ -88,6 +83,11 @@ impl<'a> View<'a> {
     /// # }
     /// ```
     pub fn to_ndarray<T: Element + bytemuck::Pod>(&self) -> Result<ArrayView<'a, T, IxDyn>> {
+        if self.is_empty() {
+            check_type::<T>(&self.raw)?;
+            // ndarray's own empty array (its C strides, no pointer arithmetic), built safely.
+            return Ok(ArrayView::from_shape(IxDyn(self.shape()), &[]).expect("no elements"));
+        }
         let p = plain::<T>(&self.raw)?;
         // SAFETY: the elements are the view's (validated in bounds), aligned, native `T`s,
         // borrowed read-only for 'a; the strides (in elements, all non-negative from the
@@ -120,6 +120,11 @@ impl<'a> View<'a> {
 impl<'a> ViewMut<'a> {
     /// This writable view as an ndarray `ArrayViewMut` of `T`, without copying.
     pub fn into_ndarray<T: Element + bytemuck::Pod>(self) -> Result<ArrayViewMut<'a, T, IxDyn>> {
+        if self.is_empty() {
+            check_type::<T>(&self.raw)?;
+            // As in `View::to_ndarray`: ndarray's own empty array, built safely.
+            return Ok(ArrayViewMut::from_shape(IxDyn(self.shape()), &mut []).expect("no elements"));
+        }
         let p = plain::<T>(&self.raw)?;
         // SAFETY: as in `View::to_ndarray`; the view is exclusive for 'a and its elements never
         // share a byte (its invariant), so the ndarray view may write them.

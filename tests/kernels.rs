@@ -3,7 +3,7 @@
 
 use approx::assert_relative_eq;
 use ndview::kernels::ops;
-use ndview::{Conversion, Format, Order, Value, View, ViewMut};
+use ndview::{s, Conversion, Format, Order, Value, View, ViewMut};
 use proptest::prelude::*;
 
 const CASES: u32 = if cfg!(miri) { 3 } else { 200 };
@@ -627,4 +627,66 @@ fn arithmetic_dispatches_on_the_runtime_format() {
     let col = [100i16, 200];
     let c = View::from_slice(&col).reshape(&[2, 1]).unwrap();
     assert_eq!(ops::add(&va, &c).unwrap().shape(), &[2, 4]);
+}
+
+/// sum_axis along the fastest axis is pairwise per lane (issue 13): NumPy's accuracy, where a
+/// naive running sum of 2^24 copies of 0.1f32 drifts to 1935089.
+#[test]
+fn sum_axis_along_the_fastest_axis_is_pairwise() {
+    let n = if cfg!(miri) { 1 << 10 } else { 1 << 24 };
+    let data = vec![0.1f32; 2 * n];
+    let v = View::from_slice(&data).reshape(&[2, n as isize]).unwrap();
+    let sums = v.sum_axis::<f32>(-1).unwrap();
+    let exact = 0.1f64 * n as f64;
+    for &s in sums.as_slice::<f32>().unwrap() {
+        assert!(((s as f64 - exact) / exact).abs() < 1e-6, "{s} vs {exact}");
+    }
+    // The same lanes reversed, transposed or strided sum to the same totals, in parallel too.
+    let t = v.transpose();
+    let par = t.par_sum_axis::<f32>(0).unwrap();
+    assert_eq!(
+        par.as_slice::<f32>().unwrap(),
+        sums.as_slice::<f32>().unwrap()
+    );
+}
+
+/// Parallel and sequential axis sums are bit-identical on every layout, and equal a model
+/// that sums each lane pairwise (fastest axis) or in index order (other axes) within rounding.
+#[test]
+fn axis_sums_are_bit_identical_in_parallel() {
+    let (r, c) = if cfg!(miri) { (6, 40) } else { (96, 700) };
+    let data: Vec<f32> = (0..r * c)
+        .map(|i| ((i * 7919) % 1000) as f32 * 0.001 + 0.1)
+        .collect();
+    let v = View::from_slice(&data)
+        .reshape(&[r as isize, c as isize])
+        .unwrap();
+    let layouts = [
+        v.clone(),
+        v.transpose(),
+        v.slice(s![..;-1, 1..;3]).unwrap(),
+        v.slice(s![.., ..;-2]).unwrap().transpose(),
+    ];
+    for w in &layouts {
+        for axis in [0isize, 1, -1] {
+            let a = w.sum_axis::<f32>(axis).unwrap();
+            let b = w.par_sum_axis::<f32>(axis).unwrap();
+            let (a, b) = (a.as_slice::<f32>().unwrap(), b.as_slice::<f32>().unwrap());
+            assert_eq!(a, b, "axis {axis} of {:?}", w.strides());
+            // Model: f64 sums of each lane.
+            let ax = if axis < 0 { 1 } else { axis as usize };
+            let other = 1 - ax;
+            for (k, &got) in a.iter().enumerate() {
+                let want: f64 = (0..w.shape()[ax])
+                    .map(|j| {
+                        let mut idx = [0isize; 2];
+                        idx[ax] = j as isize;
+                        idx[other] = k as isize;
+                        w.get_as::<f32>(&idx).unwrap() as f64
+                    })
+                    .sum();
+                assert!(((got as f64 - want) / want).abs() < 1e-5, "{got} vs {want}");
+            }
+        }
+    }
 }

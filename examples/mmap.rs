@@ -1,5 +1,6 @@
 //! A file larger than memory, mapped and reduced chunk by chunk in parallel, with resident
-//! memory far below its size. `cargo run --release --example mmap -- [GiB]` (default 4).
+//! memory far below its size. `cargo run --release --example mmap -- [GiB]` (default 0.25; give
+//! more than the machine's memory, for example `-- 32`, to see a file larger than RAM).
 //!
 //! Writes a file of f32 values to the temporary directory, maps it read-only, sums it 64 MiB
 //! at a time (each chunk on all cores), and releases each chunk's pages after use. Prints the
@@ -16,7 +17,7 @@ fn status(field: &str) -> Option<usize> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let gib: f64 = std::env::args().nth(1).map_or(Ok(4.0), |a| a.parse())?;
+    let gib: f64 = std::env::args().nth(1).map_or(Ok(0.25), |a| a.parse())?;
     let n = (gib * (1u64 << 30) as f64 / 4.0) as usize / (1 << 16) * (1 << 16);
     let path = std::env::temp_dir().join("ndview-mmap-example.bin");
     println!(

@@ -71,6 +71,7 @@ fn plain<T: Element>(raw: &RawView) -> Result<Plain> {
     })
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "ndarray")))]
 impl<'a> View<'a> {
     /// This view as an ndarray `ArrayView` of `T`, without copying.
     ///
@@ -117,6 +118,7 @@ impl<'a> View<'a> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "ndarray")))]
 impl<'a> ViewMut<'a> {
     /// This writable view as an ndarray `ArrayViewMut` of `T`, without copying.
     pub fn into_ndarray<T: Element + bytemuck::Pod>(self) -> Result<ArrayViewMut<'a, T, IxDyn>> {

@@ -36,6 +36,14 @@
 //! The book in the repository's `docs/` folder starts with `getting-started.md`, then has a
 //! chapter each for readers coming from memoryview, NumPy and ndarray; the examples run with
 //! `cargo run --release --example tour` (and `image`, `science`, `bench`, ...).
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---------|---------|--------------|
+//! | `ndarray` | no | `View::to_ndarray`, `from_ndarray` and their `ViewMut` twins: views to and from ndarray's `ArrayView`/`ArrayViewMut` without copying |
+//! | `bytes` | no | `AsView`/`AsViewMut` for `bytes::Bytes` and `BytesMut` |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 

@@ -120,6 +120,7 @@ impl AsViewMut for ViewMut<'_> {
 }
 
 #[cfg(feature = "bytes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
 impl AsView for bytes::Bytes {
     fn as_view(&self) -> View<'_> {
         View::from_bytes(self)
@@ -127,6 +128,7 @@ impl AsView for bytes::Bytes {
 }
 
 #[cfg(feature = "bytes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
 impl AsView for bytes::BytesMut {
     fn as_view(&self) -> View<'_> {
         View::from_bytes(self)
@@ -134,6 +136,7 @@ impl AsView for bytes::BytesMut {
 }
 
 #[cfg(feature = "bytes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
 impl AsViewMut for bytes::BytesMut {
     fn as_view_mut(&mut self) -> ViewMut<'_> {
         ViewMut::from_bytes(self)

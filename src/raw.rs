@@ -53,6 +53,11 @@ impl RawBytes {
         self.len
     }
 
+    /// Pointer to byte 0 (not dereferenced here).
+    pub fn base(self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
     /// Address of byte 0 (for overlap checks; never dereferenced as a number).
     pub fn addr(self) -> usize {
         self.ptr.as_ptr() as usize

@@ -1,8 +1,8 @@
 //! The one place where ndview's Rust errors become Python exceptions.
 
 use pyo3::exceptions::{
-    PyBufferError, PyIndexError, PyNotImplementedError, PyOSError, PyOverflowError, PyTypeError,
-    PyValueError,
+    PyBufferError, PyIndexError, PyMemoryError, PyNotImplementedError, PyOSError, PyOverflowError,
+    PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
 
@@ -21,6 +21,7 @@ pub fn to_py(err: ndview::Error) -> PyErr {
         Some(ndview::PyErr::NotImplementedError) => PyNotImplementedError::new_err(msg),
         Some(ndview::PyErr::BufferError) => PyBufferError::new_err(msg),
         Some(ndview::PyErr::ValueError) => PyValueError::new_err(msg),
+        Some(ndview::PyErr::MemoryError) => PyMemoryError::new_err(msg),
         _ => match err {
             ndview::Error::Type(_) => PyTypeError::new_err(msg),
             ndview::Error::Io(_) => PyOSError::new_err(msg),

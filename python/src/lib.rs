@@ -25,6 +25,14 @@ pub fn array_to_python(py: Python<'_>, array: ndview::Array) -> PyResult<Py<PyAn
     Ok(Py::new(py, view)?.into_any())
 }
 
+/// A read-only Python `ndview.View` of a Rust [`ndview::SharedView`] (a shared buffer, a
+/// memory-mapped file, a caller's container), without copying; the view keeps the shared
+/// buffer alive for as long as Python (or a NumPy array made from it) uses it.
+pub fn shared_to_python(py: Python<'_>, shared: ndview::SharedView) -> PyResult<Py<PyAny>> {
+    let view = pyview::PyView::new(memory::Snapshot::from_shared(shared))?;
+    Ok(Py::new(py, view)?.into_any())
+}
+
 /// The extension module.
 #[pymodule]
 fn _ndview(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -32,6 +40,7 @@ fn _ndview(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pyview::ViewIter>()?;
     m.add_function(wrap_pyfunction!(module_fns::view, m)?)?;
     m.add_function(wrap_pyfunction!(module_fns::frombuffer, m)?)?;
+    m.add_function(wrap_pyfunction!(module_fns::map_file, m)?)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(kernels::add, m)?)?;
     m.add_function(wrap_pyfunction!(kernels::subtract, m)?)?;

@@ -18,6 +18,9 @@ pub enum Owner {
     /// A DLPack tensor from `from_dlpack`; its deleter runs (once, with the GIL held) when
     /// the memory is dropped.
     DLPack(crate::dlpack::Imported),
+    /// A Rust `SharedView` (an `Arc`-shared buffer, a memory-mapped file, a caller's owner):
+    /// read-only from Python, since other Rust views may share the bytes.
+    Shared(#[allow(dead_code)] ndview::SharedView),
 }
 
 /// A region of bytes that stays valid (and in place) for as long as this value lives.
@@ -86,6 +89,43 @@ impl Memory {
             owner: Owner::DLPack(owner),
             obj: Some(obj),
         }
+    }
+
+    /// Memory of a Rust `SharedView`, exactly the bytes its elements span, with the geometry
+    /// of the view within them (read-only: the buffer may be shared with other Rust views).
+    pub fn from_shared(shared: ndview::SharedView) -> (Memory, Geometry) {
+        let v = shared.view();
+        let mut geo = Geometry::of(&v);
+        let (ptr, len) = if v.is_empty() {
+            geo.offset = 0;
+            (NonNull::dangling(), 0)
+        } else {
+            // The span of the elements relative to element 0: negative strides reach below.
+            let (mut lo, mut hi) = (0isize, v.itemsize() as isize);
+            for (&d, &s) in v.shape().iter().zip(v.strides()) {
+                let reach = s * (d as isize - 1);
+                if reach < 0 {
+                    lo += reach;
+                } else {
+                    hi += reach;
+                }
+            }
+            geo.offset = (-lo) as usize;
+            let first = v.as_ptr().wrapping_offset(lo).cast_mut();
+            (
+                NonNull::new(first).unwrap_or(NonNull::dangling()),
+                (hi - lo) as usize,
+            )
+        };
+        drop(v);
+        let memory = Memory {
+            ptr,
+            len,
+            writable: false,
+            owner: Owner::Shared(shared),
+            obj: None,
+        };
+        (memory, geo)
     }
 
     /// Whether the owner allows writes.
@@ -219,9 +259,12 @@ impl Snapshot {
         }
         let g = &self.geo;
         // SAFETY: as in `view`, and the memory is writable (the exporter granted a writable
-        // buffer, or Rust owns it). Aliasing views are allowed by `from_raw_parts`' contract
-        // as long as no other thread uses them while this one writes; the Python API only
-        // writes with the GIL held or inside one kernel call.
+        // buffer, or Rust owns it). `from_raw_parts`' contract allows aliasing `View`s of the
+        // same bytes only as inputs of the one call that writes through this view; the
+        // Python API makes a writable view only for one such call (an assignment under the
+        // GIL, or one kernel whose inputs the core detaches from its output), and drops it
+        // when the call returns. Another Python thread writing the same buffer meanwhile is
+        // the program's own data race, as with NumPy.
         unsafe {
             ViewMut::from_raw_parts(
                 self.mem.ptr(),
@@ -247,6 +290,16 @@ impl Snapshot {
             mem: self.mem.clone(),
             geo,
             readonly: self.readonly || readonly,
+        }
+    }
+
+    /// A read-only snapshot of a Rust `SharedView`, which it keeps alive.
+    pub fn from_shared(shared: ndview::SharedView) -> Snapshot {
+        let (memory, geo) = Memory::from_shared(shared);
+        Snapshot {
+            mem: Arc::new(memory),
+            geo,
+            readonly: true,
         }
     }
 

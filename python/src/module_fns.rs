@@ -146,3 +146,25 @@ pub fn frombuffer(
         })?,
     )
 }
+
+/// A read-only view of part of a file, memory-mapped (NumPy's `memmap(mode="r")`): the
+/// `prod(shape) * itemsize` bytes from byte `offset`, C-contiguous, through the core's
+/// `SharedView::map_file`. Pages are read from the file as they are touched, so the file may
+/// be larger than memory.
+///
+/// As with `numpy.memmap` and Python's `mmap`, the mapped part of the file must not be
+/// truncated or rewritten by anyone while views of it exist.
+#[pyfunction]
+#[pyo3(signature = (path, format, shape, offset = 0))]
+pub fn map_file(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+    format: &str,
+    shape: Vec<usize>,
+    offset: u64,
+) -> PyResult<Py<PyView>> {
+    // SAFETY: the documented contract above (the file is not changed while mapped) is passed
+    // on to the Python caller, as numpy.memmap does.
+    let shared = unsafe { ndview::SharedView::map_file(&path, format, &shape, offset) }.py()?;
+    Py::new(py, PyView::new(Snapshot::from_shared(shared))?)
+}

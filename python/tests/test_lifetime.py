@@ -121,3 +121,38 @@ def test_geometry_errors_never_crash(rng=np.random.default_rng(7)):
         strides = [int(x) for x in rng.integers(-2**62, 2**62, size=len(shape))]
         with pytest.raises((ValueError, OverflowError)):
             ndview.view(bytes(n), "d", shape, strides, int(rng.integers(0, 40)))
+
+
+# Rust-owned memory maps (SharedView) exported to Python without copying.
+
+def test_map_file_exports_a_read_only_memory_map(tmp_path):
+    data = np.arange(40, dtype="<f4").reshape(10, 4)
+    path = tmp_path / "m.bin"
+    path.write_bytes(b"\0" * 8 + data.tobytes())
+    v = ndview.map_file(str(path), "<f", (10, 4), offset=8)
+    assert v.readonly and v.shape == (10, 4) and v.format == "<f"
+    a = np.asarray(v)
+    assert np.array_equal(a, data)
+    assert not a.flags.writeable
+    m = memoryview(v)
+    assert m.readonly and m.tobytes() == data.tobytes()
+    # The map outlives the View while NumPy and memoryview still use it.
+    del v
+    gc.collect()
+    assert np.array_equal(a[::-1, 1], data[::-1, 1])
+    assert m.tobytes()[48:52] == data[3, 0].tobytes()
+    m.release()
+    # Slices of the map are views of it.
+    w = ndview.map_file(str(path), "<f", (10, 4), offset=8)[::-2, 1:3]
+    assert np.array_equal(np.asarray(w), data[::-2, 1:3])
+    with pytest.raises(TypeError):
+        w[0, 0] = 1.0
+
+
+def test_map_file_refuses_ranges_past_the_file(tmp_path):
+    path = tmp_path / "small.bin"
+    path.write_bytes(b"\0" * 16)
+    with pytest.raises(ValueError):
+        ndview.map_file(str(path), "B", (10,), offset=2**64 - 2)
+    with pytest.raises(ValueError):
+        ndview.map_file(str(path), "i", (5,))

@@ -482,6 +482,23 @@ macro_rules! common_accessors {
                 self.len() == 0
             }
 
+            /// A raw pointer to element 0 (NumPy's `ctypes.data`, memoryview's `buf`), for FFI:
+            /// elements are at this pointer plus their byte offsets from [`Self::strides`].
+            /// Dereferencing it is the caller's business (`unsafe`); for an empty view it may
+            /// point one past the buffer and must not be read.
+            ///
+            /// ```
+            /// let data = [1u16, 2, 3];
+            /// let v = ndview::View::from_slice(&data).slice_str("::-1").unwrap();
+            /// assert_eq!(v.as_ptr(), data[2..].as_ptr().cast::<u8>());
+            /// ```
+            pub fn as_ptr(&self) -> *const u8 {
+                self.raw
+                    .bytes
+                    .base()
+                    .wrapping_offset(self.raw.layout.offset)
+            }
+
             /// `memoryview.nbytes`: `prod(shape) * itemsize`.
             pub fn nbytes(&self) -> usize {
                 self.len() * self.itemsize()

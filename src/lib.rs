@@ -76,7 +76,7 @@ pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overla
 pub use shared::SharedView;
 pub use source::{AsView, AsViewMut};
 pub use value::{Complex64, Value};
-pub use view::{NewAxis, Order, SliceArg, View, ViewMut};
+pub use view::{AxisIter, Lanes, NewAxis, Order, SliceArg, View, ViewMut};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

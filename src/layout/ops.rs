@@ -61,6 +61,75 @@ impl Layout {
         Ok(out)
     }
 
+    /// The two layouts `[..index]` and `[index..]` along `axis` (disjoint index ranges).
+    pub fn split_at(&self, axis: usize, index: usize) -> Result<(Layout, Layout)> {
+        let ndim = self.ndim();
+        if axis >= ndim {
+            return Err(Error::index(
+                PyErr::IndexError,
+                format!("axis {axis} is out of bounds for array of dimension {ndim}"),
+            ));
+        }
+        let d = self.shape[axis];
+        if index > d {
+            return Err(Error::index(
+                PyErr::IndexError,
+                format!("split index {index} is past the end of axis {axis} with size {d}"),
+            ));
+        }
+        let mut first = self.clone();
+        first.shape[axis] = index;
+        let mut second = self.clone();
+        second.shape[axis] = d - index;
+        if index < d {
+            second.offset += index as isize * self.strides[axis];
+        }
+        Ok((first, second))
+    }
+
+    /// The layout of position `index` along `axis`, that axis removed (`index < shape[axis]`).
+    pub fn index_axis(&self, axis: usize, index: usize) -> Layout {
+        debug_assert!(index < self.shape[axis]);
+        let mut out = self.clone();
+        out.offset += index as isize * out.strides[axis];
+        out.shape.remove(axis);
+        out.strides.remove(axis);
+        out
+    }
+
+    /// NumPy's `sliding_window_view(x, window)`: every window of `window`'s shape, as the
+    /// leading axes (one position per window start) followed by the window's own axes.
+    pub fn windows(&self, window: &[usize]) -> Result<Layout> {
+        let ndim = self.ndim();
+        if window.len() != ndim {
+            return Err(Error::Shape(format!(
+                "a window needs one length per axis: {} given for {ndim} axes",
+                window.len()
+            )));
+        }
+        if let Some(k) = (0..ndim).find(|&k| window[k] > self.shape[k]) {
+            return Err(Error::Shape(format!(
+                "window shape cannot be larger than input array shape: axis {k} has {} \
+                 positions, the window {}",
+                self.shape[k], window[k]
+            )));
+        }
+        if 2 * ndim > crate::MAX_NDIM {
+            return Err(Error::Geometry(format!(
+                "{} dimensions; a view has at most {}",
+                2 * ndim,
+                crate::MAX_NDIM
+            )));
+        }
+        let mut out = self.clone();
+        for (d, &w) in out.shape.iter_mut().zip(window) {
+            *d = *d - w + 1;
+        }
+        out.shape.extend_from_slice(window);
+        out.strides.extend_from_slice(&self.strides);
+        Ok(out)
+    }
+
     /// Reverses one axis, exactly as the slice `::-1` does in NumPy.
     pub fn flip(&self, axis: isize) -> Result<Layout> {
         let axis = axis_index(axis, self.ndim())?;

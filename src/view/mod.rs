@@ -5,8 +5,10 @@ mod cast;
 mod compare;
 mod display;
 mod field;
+mod iter;
 mod shape;
 
+pub use iter::{AxisIter, Lanes};
 pub use shape::{NewAxis, SliceArg};
 
 use crate::element::Element;
@@ -398,28 +400,7 @@ impl<'a> ViewMut<'a> {
     /// assert_eq!(data, [1, 1, 1, 2, 2, 2, 2, 2]);
     /// ```
     pub fn split_at(self, axis: usize, index: usize) -> Result<(ViewMut<'a>, ViewMut<'a>)> {
-        let l = &self.raw.layout;
-        let ndim = l.ndim();
-        if axis >= ndim {
-            return Err(Error::index(
-                crate::PyErr::IndexError,
-                format!("axis {axis} is out of bounds for array of dimension {ndim}"),
-            ));
-        }
-        let d = l.shape[axis];
-        if index > d {
-            return Err(Error::index(
-                crate::PyErr::IndexError,
-                format!("split index {index} is past the end of axis {axis} with size {d}"),
-            ));
-        }
-        let mut first = l.clone();
-        first.shape[axis] = index;
-        let mut second = l.clone();
-        second.shape[axis] = d - index;
-        if index < d {
-            second.offset += index as isize * l.strides[axis];
-        }
+        let (first, second) = self.raw.layout.split_at(axis, index)?;
         let a = self.raw.with_layout(first);
         let b = self.raw.with_layout(second);
         Ok((ViewMut::wrap(a), ViewMut::wrap(b)))

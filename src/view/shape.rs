@@ -164,29 +164,6 @@ impl<'a> View<'a> {
         let layout = self.raw.layout.broadcast_to(shape, self.raw.itemsize())?;
         Ok(View::wrap(self.raw.with_layout(layout)))
     }
-
-    /// The sub-views along the first axis, as NumPy's `for row in arr` gives them (for a 1-D
-    /// view, 0-dimensional views: read each with `get(&[])`). A 0-dimensional view cannot be
-    /// iterated (memoryview and NumPy raise `TypeError`).
-    ///
-    /// ```
-    /// let data = [1u16, 2, 3, 4, 5, 6];
-    /// let v = ndview::View::from_slice(&data).reshape(&[3, 2]).unwrap();
-    /// let rows: Vec<String> = v.iter().unwrap().map(|r| r.tolist().unwrap().to_string()).collect();
-    /// assert_eq!(rows, ["[1, 2]", "[3, 4]", "[5, 6]"]);
-    /// let first = v.slice_str("0").unwrap();
-    /// let items: Vec<String> = first.iter().unwrap().map(|x| x.get(&[]).unwrap().to_string()).collect();
-    /// assert_eq!(items, ["1", "2"]);
-    /// ```
-    pub fn iter(&self) -> Result<impl ExactSizeIterator<Item = View<'a>> + '_> {
-        let Some(&len) = self.raw.layout.shape.first() else {
-            return Err(crate::Error::Type("iteration over a 0-d view".to_owned()));
-        };
-        Ok((0..len).map(move |i| {
-            self.slice([SliceItem::Index(i as isize)])
-                .expect("every position of the first axis is in range")
-        }))
-    }
 }
 
 /// Builds the items of a NumPy basic index for [`View::slice`], with Rust's range syntax.

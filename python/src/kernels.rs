@@ -259,16 +259,28 @@ fn reduce(
                     Red::Max => v.par_max::<T>().map_err(empty_reduction("maximum"))?.into_value(),
                 }), Err(PyTypeError::new_err("a real format is needed")))
             })?;
+            // NumPy sums float16 in float32 and returns float16: round the same way.
+            let value = match (sc, value) {
+                (ndview::Scalar::F16, ndview::Value::Float(x)) => {
+                    ndview::Value::Float(half::f16::from_f64(x).to_f64())
+                }
+                (_, value) => value,
+            };
             convert::to_py(py, &value)
         }
         Some(axis) => {
             let arr = py.detach(move || -> PyResult<Array> {
                 let v = s.view()?;
-                with_real!(sc, T => match red {
+                let arr = with_real!(sc, T => match red {
                     Red::Sum => v.par_sum_axis::<T>(axis).py(),
                     Red::Min => v.min_axis::<T>(axis).py(),
                     Red::Max => v.max_axis::<T>(axis).py(),
-                }, Err(PyTypeError::new_err("a real format is needed")))
+                }, Err(PyTypeError::new_err("a real format is needed")))?;
+                if matches!((sc, red), (ndview::Scalar::F16, Red::Sum)) {
+                    // As NumPy: accumulated in float32, returned as float16.
+                    return arr.view().astype::<half::f16>(Conversion::Saturating).py();
+                }
+                Ok(arr)
             })?;
             result(py, arr)
         }
@@ -289,7 +301,7 @@ fn empty_reduction(name: &'static str) -> impl Fn(ndview::Error) -> PyErr {
 }
 
 /// The sum of all elements (`axis=None`, a Python number) or along one axis (a view).
-/// Integers sum in 64 bits as NumPy's do; `e` sums in `f`.
+/// Integers sum in 64 bits as NumPy's do; `e` sums in `f` and returns `e`, as NumPy does.
 #[pyfunction]
 #[pyo3(signature = (a, axis = None))]
 pub fn sum(py: Python<'_>, a: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<Py<PyAny>> {

@@ -197,6 +197,9 @@ def test_copy_astype_reductions(rng):
             assert (got == a.max(axis=axis)).all()
             got = np.asarray(ndview.sum(a, axis=axis))
             np.testing.assert_allclose(got, a.astype("f8").sum(axis=axis), rtol=1e-3)
+            # The result's dtype is NumPy's for the same input dtype (int64 for integers).
+            want_kind = a.sum(axis=axis).dtype
+            assert got.dtype.kind == want_kind.kind and got.dtype.itemsize == want_kind.itemsize
     with pytest.raises(ValueError):
         ndview.min(np.zeros(0))
     z = np.zeros((3, 4), dtype="<i4")[:, ::2]

@@ -17,9 +17,12 @@ fuzz_target!(|data: &[u8]| {
     let size = f.itemsize();
     if size <= 1 << 16 && (!bytes.is_empty() || size == 0) {
         let element: Vec<u8> = bytes.iter().copied().cycle().take(size).collect();
-        let v = f
-            .unpack(&element)
-            .expect("unpack takes exactly itemsize bytes");
+        let v = match f.unpack(&element) {
+            Ok(v) => v,
+            // Billions of zero-size values (`4294967296T{}`) do not fit in memory.
+            Err(ndview::Error::Alloc { .. }) => return,
+            Err(e) => panic!("unpack takes exactly itemsize bytes: {e}"),
+        };
         let _ = v.to_string();
         if let Ok(packed) = f.pack(&v) {
             assert_eq!(packed.len(), size);

@@ -141,28 +141,36 @@ def write_input(path, size, chunk, seed=0):
     image.to_zarr(path, mode="w", zarr_format=3)
 
 
-def build(src, kernels):
-    """The lazy pipeline on the Dask array `src`: (smoothed float32 array, row profile)."""
+def build(src, kernels, tag=None):
+    """The lazy pipeline on the Dask array `src`: (smoothed float32 array, row profile).
+
+    Dask names the tasks by hashing the functions and inputs; a `tag` makes them unique (the
+    benchmark runs the same graph repeatedly and must not find a previous run's results).
+    """
     import dask.array as da
 
+    def name(stage):
+        return None if tag is None else f"{stage}-{tag}"
+
     t = da.blockwise(kernels["transpose"], "ji", src, "ij", dtype=src.dtype,
-                     meta=np.empty((0, 0), src.dtype))
-    f = t.map_blocks(kernels["astype"], dtype=np.float32, meta=np.empty((0, 0), np.float32))
+                     meta=np.empty((0, 0), src.dtype), name=name("transpose"))
+    f = t.map_blocks(kernels["astype"], dtype=np.float32, meta=np.empty((0, 0), np.float32),
+                     name=name("astype"))
     halo = da.overlap.overlap(f, depth=1, boundary="nearest")
     smooth = halo.map_blocks(kernels["stencil"], chunks=f.chunks, dtype=np.float32,
-                             meta=np.empty((0, 0), np.float32))
+                             meta=np.empty((0, 0), np.float32), name=name("stencil"))
     profile = da.reduction(smooth, kernels["sum"], kernels["sum"], axis=1, dtype=np.float64,
-                           meta=np.empty((0,), np.float64))
+                           meta=np.empty((0,), np.float64), name=name("rowsum"))
     return smooth, profile
 
 
-def run(client, src_path, out_path, kernels, show_progress=False):
+def run(client, src_path, out_path, kernels, show_progress=False, tag=None):
     """Runs the pipeline once: writes `out_path`, returns the row profile (NumPy, float64)."""
     import dask.array as da
     from dask.distributed import progress
 
     src = da.from_zarr(src_path)
-    smooth, profile = build(src, kernels)
+    smooth, profile = build(src, kernels, tag)
     stored = smooth.to_zarr(out_path, mode="w", zarr_format=3, compute=False)
     futures = client.compute([stored, profile])
     if show_progress:

@@ -330,9 +330,18 @@ impl<S: ?Sized> ZarrArray<S> {
         self.inner.chunk_grid_shape()
     }
 
+    /// Accepts formats that mean the array's elements: `"<i"`, `"=i"`, `"@i"` and `"i"` are
+    /// all int32 on a little-endian machine.
     fn check_format(&self, what: &str, format: &str, itemsize: usize) -> Result<()> {
-        let strip = |f: &str| f.strip_prefix('@').unwrap_or(f).to_owned();
-        if strip(format) != strip(&self.format) || itemsize != self.itemsize {
+        let bare = |f: &str| {
+            let order: &[char] = if NATIVE == "<" {
+                &['@', '=', '<']
+            } else {
+                &['@', '=', '>', '!']
+            };
+            f.strip_prefix(order).unwrap_or(f).to_owned()
+        };
+        if bare(format) != bare(&self.format) || itemsize != self.itemsize {
             return Err(ZarrError::Mismatch(format!(
                 "the {what} has format {format:?}, the Zarr array {:?}",
                 self.format
@@ -490,7 +499,8 @@ impl<S: ?Sized + ReadableStorageTraits + 'static> ZarrArray<S> {
             .iter()
             .map(|r| to_usize(r.end - r.start))
             .collect::<Result<Vec<_>>>()?;
-        let mut tmp = ndview::Array::zeros(&self.format, &shape)?;
+        // The buffer takes the destination's spelling of the format, for the copy engine.
+        let mut tmp = ndview::Array::zeros(dest.format().as_str(), &shape)?;
         self.decode_into(&ranges, tmp.as_bytes_mut())?;
         let view = tmp.view();
         let picked = view.slice(step_items(sel)?)?;
@@ -607,7 +617,7 @@ impl<S: ?Sized + ReadableWritableStorageTraits + 'static> ZarrArray<S> {
             .iter()
             .map(|r| to_usize(r.end - r.start))
             .collect::<Result<Vec<_>>>()?;
-        let mut tmp = ndview::Array::zeros(&self.format, &shape)?;
+        let mut tmp = ndview::Array::zeros(src.format().as_str(), &shape)?;
         self.decode_into(&ranges, tmp.as_bytes_mut())?;
         tmp.view_mut().slice(step_items(sel)?)?.copy_from(src)?;
         self.inner

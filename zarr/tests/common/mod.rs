@@ -67,7 +67,7 @@ pub fn layouts(shape: &[usize], itemsize: usize) -> Vec<Layout> {
         name: "negative",
         buf: vec![0xAA; n * itemsize],
         strides: c.iter().map(|s| -s).collect(),
-        offset: neg_off.max(0) as usize,
+        offset: if n == 0 { 0 } else { neg_off as usize },
     });
     let gap: Vec<isize> = c.iter().map(|s| 2 * s).collect();
     out.push(Layout {

@@ -11,10 +11,10 @@ fn kernels(c: &mut Criterion) {
     let b: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32).collect();
     let mut out = vec![0f32; n * n];
     let va = View::from_slice(&a)
-        .reshape(&[n as isize, n as isize])
+        .reshape(&[n, n])
         .unwrap();
     let vb = View::from_slice(&b)
-        .reshape(&[n as isize, n as isize])
+        .reshape(&[n, n])
         .unwrap();
     let bytes = (n * n * 4) as u64;
 
@@ -23,7 +23,7 @@ fn kernels(c: &mut Criterion) {
     g.bench_function("add contiguous", |bench| {
         bench.iter(|| {
             let mut o = ViewMut::from_slice(&mut out)
-                .reshape(&[n as isize, n as isize])
+                .reshape(&[n, n])
                 .unwrap();
             o.zip_map_into(&va, &vb, |x: f32, y: f32| x + y).unwrap();
         })
@@ -32,7 +32,7 @@ fn kernels(c: &mut Criterion) {
         let bt = vb.transpose();
         bench.iter(|| {
             let mut o = ViewMut::from_slice(&mut out)
-                .reshape(&[n as isize, n as isize])
+                .reshape(&[n, n])
                 .unwrap();
             o.zip_map_into(&va, &bt, |x: f32, y: f32| x + y).unwrap();
         })

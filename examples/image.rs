@@ -19,7 +19,7 @@ fn main() -> Result<()> {
 
     // An RGB picture, row-major, 3 bytes per pixel: the layout every image library uses.
     let pixels = draw();
-    let img = View::from_slice(&pixels).reshape(&[H as isize, W as isize, 3])?;
+    let img = View::from_slice(&pixels).reshape(&[H, W, 3])?;
     println!(
         "image: shape {:?}, strides {:?} (bytes)",
         img.shape(),
@@ -49,8 +49,8 @@ fn main() -> Result<()> {
     }
     // The rotation is right: pixel (i, j) of the result is pixel (H-1-j, i) of the original.
     for (i, j) in [(0, 0), (10, 400), (639, 479)] {
-        let want = img.get_as::<u8>(&[(H - 1 - j) as isize, i as isize, 0])?;
-        assert_eq!(rotated.get_as::<u8>(&[i as isize, j as isize, 0])?, want);
+        let want = img.get_as::<u8>(&[H - 1 - j, i, 0])?;
+        assert_eq!(rotated.get_as::<u8>(&[i, j, 0])?, want);
     }
 
     println!("\n== Channels with `..., c` ==");
@@ -122,7 +122,7 @@ fn main() -> Result<()> {
 fn draw() -> Vec<u8> {
     let mut pixels = vec![0u8; H * W * 3];
     let mut view = ViewMut::from_bytes(&mut pixels)
-        .reshape(&[H as isize, W as isize, 3])
+        .reshape(&[H, W, 3])
         .expect("H * W * 3 bytes");
     for y in 0..H {
         for x in 0..W {
@@ -137,7 +137,7 @@ fn draw() -> Vec<u8> {
                 [(x * 255 / W) as u8, (y * 255 / H) as u8, 128]
             };
             for (c, v) in rgb.into_iter().enumerate() {
-                view.set_as(&[y as isize, x as isize, c as isize], v)
+                view.set_as(&[y, x, c], v)
                     .expect("in range");
             }
         }

@@ -27,11 +27,11 @@ fn heat() -> Result<()> {
     let mut u = vec![0f64; n * n];
     // A hot square in the middle.
     {
-        let mut grid = ViewMut::from_slice(&mut u).reshape(&[n as isize, n as isize])?;
+        let mut grid = ViewMut::from_slice(&mut u).reshape(&[n, n])?;
         grid.reborrow().slice(s![40..88, 40..88])?.fill(100.0f64)?;
     }
     let mut next = u.clone();
-    let shape = [n as isize, n as isize];
+    let shape = [n, n];
     let t0 = Instant::now();
     let steps = 3000;
     for step in 0..=steps {
@@ -42,7 +42,7 @@ fn heat() -> Result<()> {
                 "step {step:>4}: total heat {:>9.1}, hottest {:>6.2}, centre {:>6.2}",
                 grid.sum::<f64>()?,
                 grid.max::<f64>()?,
-                inner.get_as::<f64>(&[n as isize / 2 - 1, n as isize / 2 - 1])?
+                inner.get_as::<f64>(&[n / 2 - 1, n / 2 - 1])?
             );
         }
         if step == steps {
@@ -113,10 +113,10 @@ fn series() -> Result<()> {
     // Check one window against a plain loop.
     let k = 1000;
     let plain: f32 = temps[k..k + w].iter().sum::<f32>() / w as f32;
-    assert!((m.get_as::<f32>(&[k as isize])? - plain).abs() < 1e-3);
+    assert!((m.get_as::<f32>(&[k])? - plain).abs() < 1e-3);
 
     // Days as rows: min, max and mean per day are reductions along axis 1.
-    let by_day = View::from_slice(&temps).reshape(&[days as isize, 24])?;
+    let by_day = View::from_slice(&temps).reshape(&[days, 24])?;
     let lows = by_day.min_axis::<f32>(1)?;
     let highs = by_day.max_axis::<f32>(1)?;
     let range = ops::sub(&highs.view(), &lows.view())?;

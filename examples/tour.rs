@@ -195,7 +195,7 @@ fn kernels() -> Result<(), ndview::Error> {
     println!("\n== The same kernels on all cores, with the same answer ==");
     let n = 4096;
     let data: Vec<f32> = (0..n * n).map(|i| (i % 1000) as f32 * 0.001).collect();
-    let m = View::from_slice(&data).reshape(&[n as isize, n as isize])?;
+    let m = View::from_slice(&data).reshape(&[n, n])?;
     let t = m.transpose();
     let mut out = vec![0f32; n * n];
     let time = |f: &mut dyn FnMut()| {
@@ -203,7 +203,7 @@ fn kernels() -> Result<(), ndview::Error> {
         f();
         t0.elapsed()
     };
-    let mut o = ViewMut::from_slice(&mut out).reshape(&[n as isize, n as isize])?;
+    let mut o = ViewMut::from_slice(&mut out).reshape(&[n, n])?;
     let seq = time(&mut || o.zip_map_into(&m, &t, |x: f32, y: f32| x + y).unwrap());
     let par = time(&mut || o.par_zip_map_into(&m, &t, |x: f32, y: f32| x + y).unwrap());
     println!(

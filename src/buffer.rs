@@ -124,6 +124,31 @@ impl Buffer {
         }
     }
 
+    /// The vector [`Buffer::from_vec`] adopted, given back without copying when it was a
+    /// `Vec<T>`; otherwise the buffer itself, unchanged.
+    ///
+    /// ```
+    /// let b = ndview::Buffer::from_vec(vec![1u32, 2]);
+    /// assert_eq!(b.into_vec::<u32>().unwrap(), [1, 2]);
+    /// assert!(ndview::Buffer::zeroed(8).unwrap().into_vec::<u32>().is_err());
+    /// ```
+    pub fn into_vec<T: bytemuck::Pod + Send + Sync>(mut self) -> std::result::Result<Vec<T>, Buffer> {
+        match std::mem::replace(&mut self.owner, Owner::Empty) {
+            Owner::Keep(kept) => match kept.downcast::<Vec<T>>() {
+                // `self` now owns nothing (Empty), so dropping it frees nothing.
+                Ok(v) => Ok(*v),
+                Err(kept) => {
+                    self.owner = Owner::Keep(kept);
+                    Err(self)
+                }
+            },
+            other => {
+                self.owner = other;
+                Err(self)
+            }
+        }
+    }
+
     /// The bytes as a raw buffer for views, derived from the buffer's own pointer (no
     /// reference in between, so views made one after another never invalidate each other).
     pub(crate) fn raw(&self) -> crate::raw::RawBytes {

@@ -76,7 +76,7 @@ pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overla
 pub use shared::SharedView;
 pub use source::{AsView, AsViewMut};
 pub use value::{Complex64, Value};
-pub use view::{AxisIter, Lanes, NewAxis, Order, SliceArg, View, ViewMut};
+pub use view::{AxisIter, IterAs, Lanes, NewAxis, Order, SliceArg, Typed, View, ViewMut};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
@@ -96,6 +96,15 @@ mod book {
     #[doc = include_str!("../docs/buffers.md")]
     struct Buffers;
 }
+
+/// The axis length that [`View::reshape`] works out from the others: NumPy's `-1`.
+///
+/// ```
+/// let data = [0u8; 12];
+/// let v = ndview::View::from_bytes(&data).reshape(&[2, ndview::INFER, 3]).unwrap();
+/// assert_eq!(v.shape(), &[2, 2, 3]);
+/// ```
+pub const INFER: usize = usize::MAX;
 
 /// The most dimensions a view (or a sub-array) may have, as in CPython and NumPy.
 pub const MAX_NDIM: usize = 64;

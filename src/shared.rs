@@ -169,7 +169,20 @@ impl SharedView {
     }
 
     /// Maps `prod(shape) * itemsize` bytes of a file, from byte `offset`, read-only, as a
-    /// C-contiguous view.
+    /// C-contiguous view. One entry of `shape` may be [`INFER`](crate::INFER): the map then
+    /// takes the rest of the file, as NumPy's `memmap(path, dtype, offset=...)` does without a
+    /// shape (the remaining bytes must be whole elements that fill the other axes).
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("ndview-doc-map-{}", std::process::id()));
+    /// let path = dir.with_extension("bin");
+    /// std::fs::write(&path, [0u8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0]).unwrap();
+    /// // SAFETY: nothing else touches the file while it is mapped.
+    /// let v = unsafe { ndview::SharedView::map_file(&path, "<h", &[ndview::INFER, 2], 0) }.unwrap();
+    /// assert_eq!(v.shape(), &[3, 2]);
+    /// assert_eq!(v.tolist().unwrap().to_string(), "[[0, 1], [2, 3], [4, 5]]");
+    /// # drop(v); std::fs::remove_file(&path).unwrap();
+    /// ```
     ///
     /// # Safety
     /// As for any memory map (`memmap2::Mmap::map`): the mapped part of the file must not be
@@ -182,10 +195,10 @@ impl SharedView {
         shape: &[usize],
         offset: u64,
     ) -> Result<SharedView> {
-        let (file, format, len) = open_for_map(path.as_ref(), format, shape, offset, false)?;
-        let layout = Layout::c_contiguous(shape, format.itemsize());
+        let (file, format, shape, len) = open_for_map(path.as_ref(), format, shape, offset, false)?;
+        let layout = Layout::c_contiguous(&shape, format.itemsize());
         if len == 0 {
-            return Ok(SharedView::from_array(Array::zeros_with(&format, shape)?));
+            return Ok(SharedView::from_array(Array::zeros_with(&format, &shape)?));
         }
         // SAFETY: the caller promises the mapped range is not changed while mapped; the file
         // is at least `offset + len` bytes long (checked).
@@ -211,10 +224,10 @@ impl SharedView {
         shape: &[usize],
         offset: u64,
     ) -> Result<SharedView> {
-        let (file, format, len) = open_for_map(path.as_ref(), format, shape, offset, true)?;
-        let layout = Layout::c_contiguous(shape, format.itemsize());
+        let (file, format, shape, len) = open_for_map(path.as_ref(), format, shape, offset, true)?;
+        let layout = Layout::c_contiguous(&shape, format.itemsize());
         if len == 0 {
-            return Ok(SharedView::from_array(Array::zeros_with(&format, shape)?));
+            return Ok(SharedView::from_array(Array::zeros_with(&format, &shape)?));
         }
         // SAFETY: as above; the file was opened read-write.
         let mut map = unsafe {
@@ -227,6 +240,21 @@ impl SharedView {
         // SAFETY: the map is `len` readable and writable bytes that live as long as the store.
         let bytes = unsafe { RawBytes::from_raw(ptr, len) };
         SharedView::new(Store::MapMut(map), bytes, format, layout)
+    }
+
+    /// The format of the elements.
+    pub fn format(&self) -> &Format {
+        &self.raw.format
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.raw.layout.shape
+    }
+
+    /// The byte strides.
+    pub fn strides(&self) -> &[isize] {
+        &self.raw.layout.strides
     }
 
     /// A read-only view borrowing this one.
@@ -359,20 +387,46 @@ impl std::fmt::Debug for SharedView {
 /// Opens `path` for a map of `shape` elements of `format` from `offset`, checking the file is
 /// long enough (mapping past its end would fault on access).
 #[cfg(not(miri))]
+/// Opens `path` for a map of `shape` (one entry may be [`INFER`](crate::INFER): the rest of
+/// the file from `offset`, as NumPy's `memmap` with no shape) and checks the file is long
+/// enough. Returns the file, the format, the resolved shape and the byte length.
 fn open_for_map(
     path: &Path,
     format: &str,
     shape: &[usize],
     offset: u64,
     write: bool,
-) -> Result<(std::fs::File, Format, usize)> {
+) -> Result<(std::fs::File, Format, crate::layout::Dims, usize)> {
     let format = Format::parse(format)?;
-    let len = crate::layout::checked_nbytes(shape, format.itemsize())?;
     let file = std::fs::OpenOptions::new()
         .read(true)
         .write(write)
         .open(path)?;
     let size = file.metadata()?.len();
+    let shape = if shape.contains(&crate::INFER) {
+        let available = size.checked_sub(offset).ok_or_else(|| {
+            Error::Geometry(format!(
+                "offset {offset} is past the end of {} ({size} bytes)",
+                path.display()
+            ))
+        })?;
+        let itemsize = format.itemsize() as u64;
+        if itemsize == 0 || available % itemsize != 0 {
+            return Err(Error::Shape(format!(
+                "the {available} bytes of {} after offset {offset} are not a whole number of \
+                 {itemsize}-byte elements; give the shape, or an offset that leaves whole \
+                 elements",
+                path.display()
+            )));
+        }
+        let count = usize::try_from(available / itemsize).map_err(|_| {
+            Error::Geometry(format!("{} is too large to map", path.display()))
+        })?;
+        crate::layout::resolve_shape(shape, count)?
+    } else {
+        shape.into()
+    };
+    let len = crate::layout::checked_nbytes(&shape, format.itemsize())?;
     if offset.saturating_add(len as u64) > size {
         return Err(Error::Geometry(format!(
             "mapping {len} bytes from offset {offset} needs a file of at least {} bytes; {} has \
@@ -381,7 +435,7 @@ fn open_for_map(
             path.display()
         )));
     }
-    Ok((file, format, len))
+    Ok((file, format, shape, len))
 }
 
 fn layout_from(shape: &[usize], strides: &[isize], offset: usize, len: usize) -> Result<Layout> {

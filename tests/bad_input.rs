@@ -238,7 +238,7 @@ fn map_file_past_any_file_size_is_an_error() {
 fn derived_empty_layouts_stay_within_the_address_space() {
     let buf = [0u8; 4];
     let empty = View::from_parts(&buf[..2], "B", &[0], &[1], 2).unwrap();
-    let err = empty.reshape(&[isize::MAX, 0]).unwrap_err();
+    let err = empty.reshape(&[isize::MAX as usize, 0]).unwrap_err();
     assert!(matches!(err, Error::Geometry(_)), "{err}");
     assert!(empty.reshape(&[1 << 20, 0]).is_ok());
     let v = View::from_parts(&buf, "B", &[1, 1, 2], &[1, isize::MAX, 1], 0).unwrap();
@@ -473,8 +473,10 @@ mod garbage {
             let _ = w.tolist();
             let _ = w.tobytes(Order::C);
         }
-        let _ = v.reshape(&[-1]);
-        let _ = v.reshape(&[isize::MAX, 0]);
+        let _ = v.reshape(&[ndview::INFER]);
+        let _ = v.reshape(&[isize::MAX as usize, 0]);
+        let _ = v.reshape(&[usize::MAX - 1, 0]);
+        let _ = v.get(&[usize::MAX; 2]);
         let _ = v.cast("B", None);
         let _ = v.view_as("<h");
         let _ = v.broadcast_to(&[3, 1 << 62]);

@@ -149,7 +149,7 @@ fn many_readers_and_disjoint_writers() {
         "no copy"
     );
     assert_eq!(
-        own.view().get(&[(n - 1) as isize]).unwrap().to_string(),
+        own.view().get(&[n - 1]).unwrap().to_string(),
         "3"
     );
 }
@@ -262,7 +262,7 @@ fn write_to_streams_any_layout_in_any_order() {
     let n = if cfg!(miri) { 12 } else { 300 };
     let data: Vec<u32> = (0..(n * n) as u32).collect();
     let v = View::from_slice(&data)
-        .reshape(&[n as isize, n as isize])
+        .reshape(&[n, n])
         .unwrap();
     for w in [v.clone(), v.transpose(), v.slice_str("::-3, 1::2").unwrap()] {
         for order in [Order::C, Order::F, Order::A] {

@@ -28,8 +28,7 @@ fn indices(shape: &[usize]) -> Vec<Vec<usize>> {
 }
 
 fn at(v: &View<'_>, idx: &[usize]) -> u8 {
-    let idx: Vec<isize> = idx.iter().map(|&i| i as isize).collect();
-    v.get_as::<u8>(&idx).unwrap()
+    v.get_as::<u8>(idx).unwrap()
 }
 
 fn layouts(data: &[u8]) -> Vec<View<'_>> {
@@ -168,7 +167,7 @@ proptest! {
     ) {
         let data: Vec<u8> = (0..36).collect();
         let mut v = View::from_bytes(&data[..rows * cols])
-            .reshape(&[rows as isize, cols as isize]).unwrap();
+            .reshape(&[rows, cols]).unwrap();
         if flip {
             v = v.flip(0).unwrap();
         }

@@ -9,13 +9,13 @@ use proptest::prelude::*;
 const CASES: u32 = if cfg!(miri) { 3 } else { 200 };
 
 /// Every index of `shape` in C order.
-fn indices(shape: &[usize]) -> Vec<Vec<isize>> {
+fn indices(shape: &[usize]) -> Vec<Vec<usize>> {
     let mut out = vec![vec![]];
     for &d in shape {
         out = out
             .into_iter()
             .flat_map(|p| {
-                (0..d as isize).map(move |i| {
+                (0..d).map(move |i| {
                     let mut q = p.clone();
                     q.push(i);
                     q
@@ -27,7 +27,7 @@ fn indices(shape: &[usize]) -> Vec<Vec<isize>> {
 }
 
 /// The value of element `ix` of `v` as f64.
-fn f(v: &View<'_>, ix: &[isize]) -> f64 {
+fn f(v: &View<'_>, ix: &[usize]) -> f64 {
     match v.get(ix).unwrap() {
         Value::Float(x) => x,
         Value::Int(i) => i as f64,
@@ -135,14 +135,14 @@ proptest! {
             .map(|(k, &d)| if (ones >> k) & 1 == 1 { 1 } else { d }).collect();
         let n: usize = bshape.iter().product();
         let bdata: Vec<i32> = (0..n as i32).map(|x| x * 3 - 7).collect();
-        let b = View::from_slice(&bdata).reshape(&bshape.iter().map(|&d| d as isize).collect::<Vec<_>>()).unwrap();
+        let b = View::from_slice(&bdata).reshape(&bshape).unwrap();
         let h = |x: i16, y: i32| i64::from(x) * 2 + i64::from(y);
         let out = if par { a.par_zip_map(&b, h).unwrap() } else { a.zip_map(&b, h).unwrap() };
         prop_assert_eq!(out.shape(), a.shape());
         let o = out.view();
         for ix in indices(a.shape()) {
             let lead = ix.len() - bshape.len();
-            let bix: Vec<isize> = ix[lead..].iter().zip(&bshape).map(|(&i, &d)| if d == 1 { 0 } else { i }).collect();
+            let bix: Vec<usize> = ix[lead..].iter().zip(&bshape).map(|(&i, &d)| if d == 1 { 0 } else { i }).collect();
             let want = h(f(&a, &ix) as i16, f(&b, &bix) as i32);
             prop_assert_eq!(f(&o, &ix), want as f64);
         }
@@ -151,7 +151,7 @@ proptest! {
     #[test]
     fn map_into_any_layout_and_zip3(g in geo(8), seed in any::<u64>(), par in any::<bool>()) {
         let src: Vec<f64> = (0..g.shape.iter().product::<usize>()).map(|i| i as f64 * 0.5).collect();
-        let s = View::from_slice(&src).reshape(&g.shape.iter().map(|&d| d as isize).collect::<Vec<_>>()).unwrap();
+        let s = View::from_slice(&src).reshape(&g.shape).unwrap();
         let mut buf = bytes(g.len, seed);
         let before = buf.clone();
         {
@@ -169,7 +169,7 @@ proptest! {
         // Bytes outside the view's elements are untouched.
         let mut touched = vec![false; buf.len()];
         for ix in indices(&g.shape) {
-            let off = g.offset as isize + ix.iter().zip(&g.strides).map(|(&i, &st)| i * st).sum::<isize>();
+            let off = g.offset as isize + ix.iter().zip(&g.strides).map(|(&i, &st)| i as isize * st).sum::<isize>();
             for b in 0..8 { touched[(off + b) as usize] = true; }
         }
         for (i, (&x, &y)) in buf.iter().zip(&before).enumerate() {
@@ -219,7 +219,7 @@ proptest! {
             oshape.remove(axis);
             prop_assert_eq!(s.shape(), &oshape[..]);
             for oix in indices(&oshape) {
-                let want: i64 = (0..g.shape[axis] as isize).map(|i| {
+                let want: i64 = (0..g.shape[axis]).map(|i| {
                     let mut ix = oix.clone();
                     ix.insert(axis, i);
                     f(&v, &ix) as i64
@@ -228,7 +228,7 @@ proptest! {
             }
             let m = v.max_axis::<i32>(axis as isize).unwrap();
             for oix in indices(&oshape) {
-                let want = (0..g.shape[axis] as isize).map(|i| {
+                let want = (0..g.shape[axis]).map(|i| {
                     let mut ix = oix.clone();
                     ix.insert(axis, i);
                     f(&v, &ix) as i64
@@ -246,7 +246,7 @@ proptest! {
         for w in [v.transpose(), v.slice_str("::-1, ::-1").unwrap(), v.slice_str("::2, ::-3").unwrap().transpose()] {
             let got = if par { w.par_tobytes(Order::C).unwrap() } else { w.tobytes(Order::C).unwrap() };
             let want: Vec<u8> = indices(w.shape()).iter().flat_map(|ix| {
-                let off = w.offset() + ix.iter().zip(w.strides()).map(|(&i, &s)| i * s).sum::<isize>();
+                let off = w.offset() + ix.iter().zip(w.strides()).map(|(&i, &s)| i as isize * s).sum::<isize>();
                 buf[off as usize..off as usize + is].to_vec()
             }).collect();
             prop_assert_eq!(got, want);
@@ -268,7 +268,7 @@ proptest! {
             let mut m = ViewMut::from_parts(&mut buf[..], fmt, &[rows * cols], &[is as isize], shift).unwrap();
             for k in 0..rows * cols {
                 let x = (k % 251) as i128 - 100;
-                m.set(&[k as isize], &if fmt.ends_with('f') || fmt.ends_with('d') { Value::Float(x as f64) } else { Value::Int(x) }).unwrap();
+                m.set(&[k], &if fmt.ends_with('f') || fmt.ends_with('d') { Value::Float(x as f64) } else { Value::Int(x) }).unwrap();
             }
         }
         let a = View::from_parts(&abuf, fa, &[rows, cols], &[(cols * ia) as isize, ia as isize], shift).unwrap();
@@ -326,7 +326,7 @@ proptest! {
             _ => v.permute(&[1, 0, 2]).unwrap(),
         };
         let want: Vec<u8> = indices(v.shape()).iter().flat_map(|ix| {
-            let off = v.offset() + ix.iter().zip(v.strides()).map(|(&i, &s)| i * s).sum::<isize>();
+            let off = v.offset() + ix.iter().zip(v.strides()).map(|(&i, &s)| i as isize * s).sum::<isize>();
             buf[off as usize..off as usize + is].to_vec()
         }).collect();
         let got = if par { v.par_tobytes(Order::C).unwrap() } else { v.tobytes(Order::C).unwrap() };
@@ -517,7 +517,7 @@ fn parallel_results_are_bit_identical_whatever_the_thread_count() {
         .map(|i| ((i * 7919) % 1000) as f32 * 1e-3 + 1e-7 * i as f32)
         .collect();
     let v = View::from_slice(&data)
-        .reshape(&[n as isize / 500, 500])
+        .reshape(&[n / 500, 500])
         .unwrap();
     let views = [v.clone(), v.transpose(), v.slice_str("::-1, 1::2").unwrap()];
     for w in &views {
@@ -635,7 +635,7 @@ fn arithmetic_dispatches_on_the_runtime_format() {
 fn sum_axis_along_the_fastest_axis_is_pairwise() {
     let n = if cfg!(miri) { 1 << 10 } else { 1 << 24 };
     let data = vec![0.1f32; 2 * n];
-    let v = View::from_slice(&data).reshape(&[2, n as isize]).unwrap();
+    let v = View::from_slice(&data).reshape(&[2, n]).unwrap();
     let sums = v.sum_axis::<f32>(-1).unwrap();
     let exact = 0.1f64 * n as f64;
     for &s in sums.as_slice::<f32>().unwrap() {
@@ -659,7 +659,7 @@ fn axis_sums_are_bit_identical_in_parallel() {
         .map(|i| ((i * 7919) % 1000) as f32 * 0.001 + 0.1)
         .collect();
     let v = View::from_slice(&data)
-        .reshape(&[r as isize, c as isize])
+        .reshape(&[r, c])
         .unwrap();
     let layouts = [
         v.clone(),
@@ -679,9 +679,9 @@ fn axis_sums_are_bit_identical_in_parallel() {
             for (k, &got) in a.iter().enumerate() {
                 let want: f64 = (0..w.shape()[ax])
                     .map(|j| {
-                        let mut idx = [0isize; 2];
-                        idx[ax] = j as isize;
-                        idx[other] = k as isize;
+                        let mut idx = [0usize; 2];
+                        idx[ax] = j;
+                        idx[other] = k;
                         w.get_as::<f32>(&idx).unwrap() as f64
                     })
                     .sum();

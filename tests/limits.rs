@@ -67,15 +67,9 @@ fn sizes_that_overflow_are_refused() {
             "{shape:?}"
         );
         assert!(Array::zeros("B", shape).is_err(), "{shape:?}");
-        if let Ok(requested) = shape
-            .iter()
-            .map(|&d| isize::try_from(d))
-            .collect::<Result<Vec<_>, _>>()
-        {
-            assert!(
-                View::from_bytes(&[]).reshape(&requested).is_err(),
-                "{shape:?}"
-            );
+        // (usize::MAX is ndview::INFER, the unknown axis, which an empty view resolves to 0.)
+        if !shape.contains(&ndview::INFER) {
+            assert!(View::from_bytes(&[]).reshape(shape).is_err(), "{shape:?}");
         }
     }
     // The itemsize counts: 2^62 one-byte elements fit in isize, 2^62 four-byte ones do not.
@@ -153,7 +147,7 @@ fn strides_near_isize_max_are_checked_not_wrapped() {
         assert!(one.slice_str("::isize").is_err());
         assert_eq!(one.flip(0).unwrap().tobytes(Order::C).unwrap(), [5, 6, 7]);
         assert_eq!(one.transpose().tobytes(Order::C).unwrap(), [5, 6, 7]);
-        assert_eq!(one.get(&[-1, -1]).unwrap(), Value::Int(7));
+        assert_eq!(one.get(&[0, 2]).unwrap(), Value::Int(7));
         assert!(one.get(&[1, 0]).is_err());
         assert_eq!(one.sum::<u8>().unwrap(), 18);
         // Empty along that axis: any stride, nothing is read.

@@ -72,23 +72,23 @@ fn permutation(mut seed: u64, n: usize) -> Vec<usize> {
 
 /// A shape with `count` elements drawn from `seed` (with a -1 sometimes); one seed in six
 /// gives a wrong count.
-fn new_shape(mut seed: u64, count: usize) -> Vec<isize> {
+fn new_shape(mut seed: u64, count: usize) -> Vec<usize> {
     let mut dims = Vec::new();
     let mut left = count;
     for p in [2usize, 3, 2, 5] {
         if left % p == 0 && seed % 2 == 0 && left > 0 {
-            dims.push(p as isize);
+            dims.push(p);
             left /= p;
         }
         seed /= 3;
     }
-    dims.push(left as isize);
+    dims.push(left);
     if seed % 4 == 0 {
         dims.insert((seed % (dims.len() as u64 + 1)) as usize, 1);
     }
     if seed % 3 == 0 {
         let k = (seed / 3) as usize % dims.len();
-        dims[k] = -1;
+        dims[k] = ndview::INFER;
     }
     if seed % 6 == 1 {
         dims.push(2);
@@ -134,10 +134,9 @@ fn step<'a>(
             let n: usize = m.shape.iter().product();
             let known: Option<usize> = shape
                 .iter()
-                .filter(|&&d| d != -1)
-                .map(|&d| usize::try_from(d).ok())
-                .product();
-            let unknowns = shape.iter().filter(|&&d| d == -1).count();
+                .filter(|&&d| d != ndview::INFER)
+                .try_fold(1usize, |p, &d| p.checked_mul(d));
+            let unknowns = shape.iter().filter(|&&d| d == ndview::INFER).count();
             let fits = match (known, unknowns) {
                 (Some(k), 0) => k == n,
                 (Some(k), 1) => k > 0 && n % k == 0,

@@ -191,7 +191,13 @@ fn shape_operations_agree_with_numpy() {
                 "squeeze" => Ok(v.squeeze()),
                 "transpose" => Ok(v.transpose()),
                 "insert_axis" => v.insert_axis(int(0) as usize),
-                "reshape" => v.reshape(&isizes(&op["args"])),
+                // NumPy's negative entry (any negative, as NumPy accepts) is ndview::INFER.
+                "reshape" => v.reshape(
+                    &isizes(&op["args"])
+                        .iter()
+                        .map(|&d| usize::try_from(d).unwrap_or(ndview::INFER))
+                        .collect::<Vec<_>>(),
+                ),
                 "broadcast_to" => v.broadcast_to(&usizes(&op["args"])),
                 "diagonal" => v.diagonal(int(0), int(1), int(2)),
                 "view_as" => v.view_as(&format!("{}x", int(0))),

@@ -200,7 +200,7 @@ pub fn run(opts: Options) -> Vec<Row> {
         b: &b,
         c: vec![0f32; count],
     };
-    let dims = [n as isize, n as isize];
+    let dims = [n, n];
     let va = View::from_slice(&a).reshape(&dims).unwrap();
     let vb = View::from_slice(&b).reshape(&dims).unwrap();
     let na = ArrayView2::from_shape((n, n), &a).unwrap();
@@ -451,7 +451,7 @@ pub fn run(opts: Options) -> Vec<Row> {
     // code does them. The copy widens each pixel into one 3-byte element.
     let rgb: Vec<u8> = (0..count * 3).map(|i| (i * 7 % 253) as u8).collect();
     let img = View::from_slice(&rgb)
-        .reshape(&[n as isize, n as isize, 3])
+        .reshape(&[n, n, 3])
         .unwrap();
     let nimg = ndarray::ArrayView3::from_shape((n, n, 3), &rgb).unwrap();
     for &t in &thread_counts {

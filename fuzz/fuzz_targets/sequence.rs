@@ -146,7 +146,11 @@ fuzz_target!(|case: Case| {
                 (v.swap_axes(a, b), want)
             }
             Op::Reshape(s) => {
-                let s: Vec<isize> = s.iter().map(|&x| isize::from(x)).collect();
+                // Negative entries stand for the unknown axis, as NumPy takes them.
+                let s: Vec<usize> = s
+                    .iter()
+                    .map(|&x| usize::try_from(x).unwrap_or(ndview::INFER))
+                    .collect();
                 let got = v.reshape(&s);
                 let want = got
                     .as_ref()

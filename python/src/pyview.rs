@@ -456,11 +456,15 @@ impl PyView {
         }
     }
 
-    /// A view with a new shape (one entry may be -1); an error when the layout cannot be
-    /// expressed with strides.
+    /// A view with a new shape (one entry may be negative: NumPy's unknown axis); an error
+    /// when the layout cannot be expressed with strides.
     #[pyo3(signature = (*shape))]
     fn reshape(&self, shape: &Bound<'_, PyTuple>) -> PyResult<PyView> {
-        let shape = varargs(shape)?;
+        // NumPy takes any negative entry as the unknown axis (`reshape(-2, 3)` works too).
+        let shape: Vec<usize> = varargs(shape)?
+            .into_iter()
+            .map(|d: isize| usize::try_from(d).unwrap_or(ndview::INFER))
+            .collect();
         self.derive(false, |v| v.reshape(&shape))
     }
 

@@ -188,10 +188,10 @@ mod tests {
             .map(|k| a[k] + b[(k % cols) * rows + k / cols])
             .collect();
         let av = View::from_slice(&a)
-            .reshape(&[rows as isize, cols as isize])
+            .reshape(&[rows, cols])
             .unwrap();
         let bt = View::from_slice(&b)
-            .reshape(&[cols as isize, rows as isize])
+            .reshape(&[cols, rows])
             .unwrap()
             .transpose();
         let plan = crate::engine::Plan::new(&[rows, cols], [&[80, 8], bt.strides()], [0, 0]);
@@ -202,7 +202,7 @@ mod tests {
         for par in [false, true] {
             let mut out = vec![0.0f64; rows * cols];
             let mut o = ViewMut::from_slice(&mut out)
-                .reshape(&[rows as isize, cols as isize])
+                .reshape(&[rows, cols])
                 .unwrap();
             if par {
                 o.par_zip_map_into(&av, &bt, |x: f64, y: f64| x + y)
@@ -214,11 +214,11 @@ mod tests {
             let a32: Vec<f32> = a.iter().map(|&x| x as f32).collect();
             let b32: Vec<f32> = b.iter().map(|&x| x as f32).collect();
             let c = View::from_slice(&a32)
-                .reshape(&[rows as isize, cols as isize])
+                .reshape(&[rows, cols])
                 .unwrap()
                 .zip_map(
                     &View::from_slice(&b32)
-                        .reshape(&[cols as isize, rows as isize])
+                        .reshape(&[cols, rows])
                         .unwrap()
                         .transpose(),
                     |x: f32, y: f32| f64::from(x + y),

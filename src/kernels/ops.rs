@@ -4,6 +4,28 @@
 //! Both views must hold the same real type (any byte order); there is no type promotion:
 //! `astype` first to mix types. Integers wrap on overflow, as NumPy's do; `div` is true
 //! division (`np.divide`), so integer views give `f64`.
+//!
+//! ## Operators
+//!
+//! `&a + &b`, `&a * 2.0`, ... on views and arrays: NumPy's operators, each a new [`Array`]
+//! (computed in parallel where large). They return `Result<Array>` because mismatched shapes
+//! or types are an error, not a panic: write `(&a + &b)?`. A chain such as `&a * &b + 1`
+//! makes a temporary per operator, one more pass over memory each; the fused
+//! [`View::zip_map`] does it in one pass.
+//!
+//! ```
+//! use ndview::{Array, View};
+//! let a = Array::from(vec![1.0f32, 2.0, 3.0]);
+//! let b = Array::from(vec![10.0f32, 20.0, 30.0]);
+//! let c = (&a + &b)?;
+//! assert_eq!(c.to_vec::<f32>()?, [11.0, 22.0, 33.0]);
+//! let d = (&c.view() * 2.0)?;
+//! assert_eq!(d.to_vec::<f32>()?, [22.0, 44.0, 66.0]);
+//! // The fused form of a * b + 1: one pass, no temporaries.
+//! let fused = a.zip_map(&b.view(), |x: f32, y: f32| x * y + 1.0)?;
+//! assert_eq!(fused.to_vec::<f32>()?, [11.0, 41.0, 91.0]);
+//! # Ok::<(), ndview::Error>(())
+//! ```
 
 use super::convert::{real_scalar, with_real_scalar};
 use super::numeric::{CastFrom, Numeric};
@@ -11,7 +33,7 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::format::Scalar;
-use crate::view::View;
+use crate::view::{View, ViewMut};
 
 /// Arithmetic on one element type.
 pub trait Arith: Numeric {
@@ -151,8 +173,19 @@ fn scalar(a: &View<'_>, x: f64, op: Op, par: bool) -> Result<Array> {
     }, unreachable!("real scalars only"))
 }
 
+fn binary_into(out: &mut ViewMut<'_>, a: &View<'_>, b: &View<'_>, op: Op) -> Result<()> {
+    let s = same_scalar(a, b)?;
+    check_op(s, op)?;
+    with_real_scalar!(s, T => match op {
+        Op::Add => out.par_zip_map_into(a, b, |x: T, y: T| x.add(y)),
+        Op::Sub => out.par_zip_map_into(a, b, |x: T, y: T| x.sub(y)),
+        Op::Mul => out.par_zip_map_into(a, b, |x: T, y: T| x.mul(y)),
+        Op::Div => out.par_zip_map_into(a, b, |x: T, y: T| x.true_div(y)),
+    }, unreachable!("real scalars only"))
+}
+
 macro_rules! ops {
-    ($($name:ident, $par_name:ident, $sname:ident, $par_sname:ident, $op:ident, $doc:literal;)*) => {$(
+    ($($name:ident, $par_name:ident, $sname:ident, $par_sname:ident, $into:ident, $op:ident, $doc:literal;)*) => {$(
         #[doc = concat!("`a ", $doc, " b` element by element, broadcasting, into a new array.")]
         pub fn $name(a: &View<'_>, b: &View<'_>) -> Result<Array> {
             binary(a, b, Op::$op, false)
@@ -169,12 +202,63 @@ macro_rules! ops {
         pub fn $par_sname(a: &View<'_>, x: f64) -> Result<Array> {
             scalar(a, x, Op::$op, true)
         }
+        #[doc = concat!("`out = a ", $doc, " b` into an existing view (NumPy's `out=`), broadcasting `a` and `b` to `out`'s shape; `out` holds the result type (the operands' type, `f64` for integer division), in parallel where large.")]
+        pub fn $into(out: &mut ViewMut<'_>, a: &View<'_>, b: &View<'_>) -> Result<()> {
+            binary_into(out, a, b, Op::$op)
+        }
     )*};
 }
 
 ops! {
-    add, par_add, add_scalar, par_add_scalar, Add, "+";
-    sub, par_sub, sub_scalar, par_sub_scalar, Sub, "-";
-    mul, par_mul, mul_scalar, par_mul_scalar, Mul, "*";
-    div, par_div, div_scalar, par_div_scalar, Div, "/";
+    add, par_add, add_scalar, par_add_scalar, add_into, Add, "+";
+    sub, par_sub, sub_scalar, par_sub_scalar, sub_into, Sub, "-";
+    mul, par_mul, mul_scalar, par_mul_scalar, mul_into, Mul, "*";
+    div, par_div, div_scalar, par_div_scalar, div_into, Div, "/";
 }
+
+
+macro_rules! operator {
+    ($trait:ident, $method:ident, $par:ident, $par_s:ident) => {
+        impl std::ops::$trait<&View<'_>> for &View<'_> {
+            type Output = Result<Array>;
+            fn $method(self, b: &View<'_>) -> Result<Array> {
+                $par(self, b)
+            }
+        }
+        impl std::ops::$trait<&Array> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, b: &Array) -> Result<Array> {
+                $par(&self.view(), &b.view())
+            }
+        }
+        impl std::ops::$trait<&View<'_>> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, b: &View<'_>) -> Result<Array> {
+                $par(&self.view(), b)
+            }
+        }
+        impl std::ops::$trait<&Array> for &View<'_> {
+            type Output = Result<Array>;
+            fn $method(self, b: &Array) -> Result<Array> {
+                $par(self, &b.view())
+            }
+        }
+        impl std::ops::$trait<f64> for &View<'_> {
+            type Output = Result<Array>;
+            fn $method(self, x: f64) -> Result<Array> {
+                $par_s(self, x)
+            }
+        }
+        impl std::ops::$trait<f64> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, x: f64) -> Result<Array> {
+                $par_s(&self.view(), x)
+            }
+        }
+    };
+}
+
+operator!(Add, add, par_add, par_add_scalar);
+operator!(Sub, sub, par_sub, par_sub_scalar);
+operator!(Mul, mul, par_mul, par_mul_scalar);
+operator!(Div, div, par_div, par_div_scalar);

@@ -9,6 +9,7 @@ mod reshape;
 mod slicing;
 
 pub(crate) use ops::axis_index;
+pub(crate) use reshape::resolve_shape;
 pub(crate) use slicing::parse_index;
 pub use slicing::SliceItem;
 

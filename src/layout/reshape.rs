@@ -3,9 +3,16 @@
 use super::{c_strides, checked_count, Dims, Layout, Strides};
 use crate::error::{Error, PyErr, Result};
 
-/// Resolves one `-1` in a requested shape, as NumPy's `_fix_unknown_dimension` does.
-pub(crate) fn resolve_shape(requested: &[isize], count: usize) -> Result<Dims> {
-    let show = || format!("{requested:?}").replace('[', "(").replace(']', ")");
+/// Resolves the one [`INFER`](crate::INFER) entry of a requested shape, as NumPy's
+/// `_fix_unknown_dimension` resolves its negative entry.
+pub(crate) fn resolve_shape(requested: &[usize], count: usize) -> Result<Dims> {
+    let show = || {
+        let parts: Vec<String> = requested
+            .iter()
+            .map(|&d| if d == crate::INFER { "-1".to_owned() } else { d.to_string() })
+            .collect();
+        format!("({})", parts.join(", "))
+    };
     let mismatch = || {
         Error::Shape(format!(
             "cannot reshape array of size {count} into shape {}",
@@ -22,25 +29,20 @@ pub(crate) fn resolve_shape(requested: &[isize], count: usize) -> Result<Dims> {
     let mut unknown = None;
     let mut known: usize = 1;
     for (k, &d) in requested.iter().enumerate() {
-        if d < 0 {
-            if d != -1 {
-                return Err(Error::Shape(format!(
-                    "negative dimensions not allowed in {}; -1 marks the one unknown",
-                    show()
-                )));
-            }
+        if d == crate::INFER {
             if unknown.replace(k).is_some() {
                 return Err(Error::Shape(
-                    "can only specify one unknown dimension".to_owned(),
+                    "can only specify one unknown dimension (ndview::INFER, NumPy's -1)"
+                        .to_owned(),
                 ));
             }
         } else {
             known = known
-                .checked_mul(d as usize)
+                .checked_mul(d)
                 .ok_or_else(|| Error::Shape(format!("dimensions {} are too large", show())))?;
         }
     }
-    let mut dims: Dims = requested.iter().map(|&d| d.max(0) as usize).collect();
+    let mut dims: Dims = requested.into();
     match unknown {
         Some(k) => {
             if known == 0 || count % known != 0 {
@@ -57,17 +59,13 @@ pub(crate) fn resolve_shape(requested: &[isize], count: usize) -> Result<Dims> {
 impl Layout {
     /// A view of the same elements in C order with a new shape, when NumPy can make one
     /// without copying; an error when the axes do not chain.
-    pub fn reshape(&self, requested: &[isize], itemsize: usize) -> Result<Layout> {
+    pub fn reshape(&self, requested: &[usize], itemsize: usize) -> Result<Layout> {
         let count = checked_count(&self.shape)?;
         let shape = resolve_shape(requested, count)?;
         super::check_size(&shape, itemsize)?;
         // NumPy returns the view unchanged when the requested shape (before resolving -1)
         // is the current one.
-        let same = requested.len() == self.ndim()
-            && requested
-                .iter()
-                .zip(&self.shape)
-                .all(|(&r, &d)| r >= 0 && r as usize == d);
+        let same = requested == self.shape.as_slice();
         let strides = if same {
             self.strides.clone()
         } else if self.is_c_contiguous(itemsize) {
@@ -107,8 +105,7 @@ impl Layout {
                 ),
             ));
         }
-        let mut shape: smallvec::SmallVec<[isize; 6]> =
-            self.shape.iter().map(|&d| d as isize).collect();
+        let mut shape = self.shape.clone();
         shape.insert(axis, 1);
         self.reshape(&shape, itemsize)
     }

@@ -142,13 +142,13 @@ impl RawView {
         })
     }
 
-    fn get(&self, index: &[isize]) -> Result<Value> {
+    fn get(&self, index: &[usize]) -> Result<Value> {
         let off = self.element_offset(index)?;
         self.value_at(off, &mut ElementBuf::new())
     }
 
     /// The byte order to load `T` with, or an error naming what the view holds.
-    fn typed<T: Element>(&self) -> Result<ByteOrder> {
+    pub(crate) fn typed<T: Element>(&self) -> Result<ByteOrder> {
         self.format.holds::<T>().ok_or_else(|| {
             Error::Type(format!(
                 "the view's format {:?} does not hold {} (format {:?}); cast or view_as first",
@@ -159,7 +159,7 @@ impl RawView {
         })
     }
 
-    fn get_as<T: Element>(&self, index: &[isize]) -> Result<T> {
+    fn get_as<T: Element>(&self, index: &[usize]) -> Result<T> {
         let order = self.typed::<T>()?;
         let off = self.element_offset(index)?;
         // SAFETY: `off` is an element of the validated layout and the format holds exactly a
@@ -283,22 +283,25 @@ macro_rules! read_ops {
                 self.raw.hex_with(Some(sep), bytes_per_sep)
             }
 
-            /// One element (one index per dimension, negative indices wrap) as a [`Value`].
+            /// One element (one index per dimension) as a [`Value`]. Negative indices, counting
+            /// from the end, go through [`slice_str`](View::slice_str) or [`s!`](crate::s), as
+            /// in ndarray.
             ///
             /// ```
-            /// use ndview::{Value, View};
+            /// use ndview::{s, Value, View};
             /// let data = [1.5f32, 2.5, 3.5, 4.5];
             /// let v = View::from_slice(&data).reshape(&[2, 2]).unwrap();
-            /// assert_eq!(v.get(&[-1, 0]).unwrap(), Value::Float(3.5));
+            /// assert_eq!(v.get(&[1, 0]).unwrap(), Value::Float(3.5));
+            /// assert_eq!(v.slice(s![-1, 0]).unwrap().get(&[]).unwrap(), Value::Float(3.5));
             /// assert!(v.get(&[2, 0]).is_err()); // IndexError in Python
             /// ```
-            pub fn get(&self, index: &[isize]) -> Result<Value> {
+            pub fn get(&self, index: &[usize]) -> Result<Value> {
                 self.raw.get(index)
             }
 
             /// One element as `T`, which the format must hold exactly (any byte order,
             /// aligned or not).
-            pub fn get_as<T: Element>(&self, index: &[isize]) -> Result<T> {
+            pub fn get_as<T: Element>(&self, index: &[usize]) -> Result<T> {
                 self.raw.get_as(index)
             }
         }
@@ -320,7 +323,7 @@ impl<'a> ViewMut<'a> {
     /// assert!(v.set(&[0], &Value::Int(40_000)).is_err()); // out of range for 'h', as struct says
     /// assert_eq!(data, [0, 0, 0, 0, 0xfe, 0xff, 0, 0]);
     /// ```
-    pub fn set(&mut self, index: &[isize], value: &Value) -> Result<()> {
+    pub fn set(&mut self, index: &[usize], value: &Value) -> Result<()> {
         let off = self.raw.element_offset(index)?;
         let mut buf: ElementBuf = smallvec::smallvec![0; self.itemsize()];
         self.raw.format.pack_into(value, &mut buf)?;
@@ -331,7 +334,7 @@ impl<'a> ViewMut<'a> {
     }
 
     /// Stores `value` as the element at `index`; the format must hold exactly a `T`.
-    pub fn set_as<T: Element>(&mut self, index: &[isize], value: T) -> Result<()> {
+    pub fn set_as<T: Element>(&mut self, index: &[usize], value: T) -> Result<()> {
         let order = self.raw.typed::<T>()?;
         let off = self.raw.element_offset(index)?;
         // SAFETY: as in `set`, for the `size_of::<T>()` bytes the format holds.

@@ -7,9 +7,11 @@ mod display;
 mod field;
 mod iter;
 mod shape;
+mod typed;
 
 pub use iter::{AxisIter, Lanes};
 pub use shape::{NewAxis, SliceArg};
+pub use typed::{IterAs, Typed};
 
 use crate::element::Element;
 use crate::error::{Error, Result};
@@ -101,8 +103,8 @@ impl RawView {
         self.format.itemsize()
     }
 
-    /// Byte offset of the element at `index` (one entry per axis, negative wraps).
-    pub fn element_offset(&self, index: &[isize]) -> Result<isize> {
+    /// Byte offset of the element at `index` (one entry per axis).
+    pub fn element_offset(&self, index: &[usize]) -> Result<isize> {
         let l = &self.layout;
         if index.len() != l.ndim() {
             return Err(Error::index(
@@ -117,14 +119,18 @@ impl RawView {
         }
         let mut off = l.offset;
         for (axis, (&i, (&d, &s))) in index.iter().zip(l.shape.iter().zip(&l.strides)).enumerate() {
-            let d = d as isize;
-            if i < -d || i >= d {
+            if i >= d {
                 return Err(Error::index(
                     crate::PyErr::IndexError,
-                    format!("index {i} is out of bounds for axis {axis} with size {d}"),
+                    format!(
+                        "index {i} is out of bounds for axis {axis} with size {d}; negative \
+                         indices from the end go through slice_str or s!"
+                    ),
                 ));
             }
-            off += if i < 0 { i + d } else { i } * s;
+            // i < d <= isize::MAX, and the validated layout keeps every element's offset in
+            // range.
+            off += i as isize * s;
         }
         Ok(off)
     }
@@ -158,7 +164,7 @@ pub struct View<'a> {
 /// use ndview::ViewMut;
 /// let mut data = [0u8; 6];
 /// let mut v = ViewMut::from_bytes(&mut data).reshape(&[2, 3]).unwrap();
-/// v.set(&[1, -1], &ndview::Value::Int(7)).unwrap();
+/// v.set(&[1, 2], &ndview::Value::Int(7)).unwrap();
 /// assert_eq!(data, [0, 0, 0, 0, 0, 7]);
 /// ```
 pub struct ViewMut<'a> {

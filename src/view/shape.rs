@@ -110,17 +110,19 @@ macro_rules! shape_ops {
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }
 
-            /// A view with a new shape (one entry may be `-1`), when NumPy can reshape without
-            /// copying; an error when the axes do not chain.
+            /// A view with a new shape, when NumPy can reshape without copying; an error when
+            /// the axes do not chain. One entry may be [`INFER`](crate::INFER) (NumPy's `-1`):
+            /// that axis takes the length the others leave.
             ///
             /// ```
+            /// use ndview::INFER;
             /// let data: Vec<u32> = (0..12).collect();
             /// let v = ndview::View::from_slice(&data);
-            /// assert_eq!(v.reshape(&[3, -1]).unwrap().shape(), &[3, 4]);
+            /// assert_eq!(v.reshape(&[3, INFER]).unwrap().shape(), &[3, 4]);
             /// // A transposed view cannot be flattened without copying:
             /// assert!(v.reshape(&[3, 4]).unwrap().transpose().reshape(&[12]).is_err());
             /// ```
-            pub fn reshape($($recv)* self, shape: &[isize]) -> Result<$ty<'a>> {
+            pub fn reshape($($recv)* self, shape: &[usize]) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.reshape(shape, self.raw.itemsize())?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }

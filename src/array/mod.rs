@@ -1,5 +1,8 @@
 //! `Array`: an owned, C-contiguous buffer with a format and a shape, as kernels return it.
 
+mod convert;
+mod delegate;
+
 use crate::buffer::Buffer;
 use crate::element::Element;
 use crate::error::{Error, Result};

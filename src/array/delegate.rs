@@ -1,0 +1,129 @@
+//! The view methods on [`Array`] and [`SharedView`] themselves, so owned arrays need no
+//! `.view()` first (as ndarray's owned arrays and views share their methods).
+
+use super::Array;
+use crate::element::Element;
+use crate::error::Result;
+use crate::kernels::{CastFromAll, Conversion, Numeric};
+use crate::layout::SliceItem;
+use crate::shared::SharedView;
+use crate::value::Value;
+use crate::view::{AxisIter, Lanes, Order, View, ViewMut};
+
+/// Forwards each listed method to the view that `$via` makes (`view` or `view_mut`).
+macro_rules! forward {
+    ($via:ident, $recv:ty; $( fn $name:ident [$($gen:tt)*] [$($param:ident),*] ($($arg:ident : $ty:ty),*) -> $ret:ty; )*) => {
+        $(
+            #[doc = concat!("[`", stringify!($recv), "::", stringify!($name), "`] on the whole array.")]
+            #[inline]
+            pub fn $name<$($gen)*>(self: forward!(@self $via), $($arg: $ty),*) -> $ret {
+                self.$via().$name::<$($param),*>($($arg),*)
+            }
+        )*
+    };
+    (@self view) => { &Self };
+    (@self view_mut) => { &mut Self };
+}
+
+/// The methods both owners forward to [`View`]: reads, kernels and reductions.
+macro_rules! value_methods {
+    () => {
+        forward! { view, View;
+            fn ndim[] []() -> usize;
+            fn len[] []() -> usize;
+            fn is_empty[] []() -> bool;
+            fn nbytes[] []() -> usize;
+            fn itemsize[] []() -> usize;
+            fn tobytes[] [](order: Order) -> Result<Vec<u8>>;
+            fn tolist[] []() -> Result<Value>;
+            fn hex[] []() -> Result<String>;
+            fn get[] [](index: &[usize]) -> Result<Value>;
+            fn get_as[T: Element] [T](index: &[usize]) -> Result<T>;
+            fn iter_as[T: Element] [T]() -> Result<crate::view::IterAs<'_, T>>;
+            fn to_vec[T: Element] [T]() -> Result<Vec<T>>;
+            fn map[T: Element, U: Element] [T, U](f: impl FnMut(T) -> U) -> Result<Array>;
+            fn par_map[T: Element, U: Element] [T, U](f: impl Fn(T) -> U + Sync) -> Result<Array>;
+            fn zip_map[A: Element, B: Element, U: Element] [A, B, U](other: &View<'_>, f: impl FnMut(A, B) -> U) -> Result<Array>;
+            fn par_zip_map[A: Element, B: Element, U: Element] [A, B, U](other: &View<'_>, f: impl Fn(A, B) -> U + Sync) -> Result<Array>;
+            fn astype[U: CastFromAll] [U](mode: Conversion) -> Result<Array>;
+            fn par_astype[U: CastFromAll] [U](mode: Conversion) -> Result<Array>;
+            fn sum[T: Numeric] [T]() -> Result<T::Acc>;
+            fn par_sum[T: Numeric] [T]() -> Result<T::Acc>;
+            fn product[T: Numeric] [T]() -> Result<T::Acc>;
+            fn min[T: Numeric] [T]() -> Result<T>;
+            fn max[T: Numeric] [T]() -> Result<T>;
+            fn sum_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn par_sum_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn min_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn max_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn allclose[] [](other: &View<'_>, rtol: f64, atol: f64) -> Result<bool>;
+        }
+    };
+}
+
+impl Array {
+    value_methods!();
+
+    forward! { view, View;
+        fn transpose[] []() -> View<'_>;
+        fn permute[] [](perm: &[usize]) -> Result<View<'_>>;
+        fn swap_axes[] [](a: isize, b: isize) -> Result<View<'_>>;
+        fn flip[] [](axis: isize) -> Result<View<'_>>;
+        fn reshape[] [](shape: &[usize]) -> Result<View<'_>>;
+        fn broadcast_to[] [](shape: &[usize]) -> Result<View<'_>>;
+        fn diagonal[] [](offset: isize, axis1: isize, axis2: isize) -> Result<View<'_>>;
+        fn moveaxis[] [](source: isize, destination: isize) -> Result<View<'_>>;
+        fn rot90[] [](k: isize, axes: [isize; 2]) -> Result<View<'_>>;
+        fn iter[] []() -> AxisIter<'_>;
+        fn axis_iter[] [](axis: isize) -> Result<AxisIter<'_>>;
+        fn lanes[] [](axis: isize) -> Result<Lanes<'_>>;
+        fn windows[] [](window: &[usize]) -> Result<View<'_>>;
+        fn field[] [](name: &str) -> Result<View<'_>>;
+        fn view_as[] [](format: &str) -> Result<View<'_>>;
+        fn cast[] [](format: &str, shape: Option<&[usize]>) -> Result<View<'_>>;
+    }
+
+    /// The part of the array that NumPy's basic index selects, read-only (see
+    /// [`View::slice`]).
+    pub fn slice<I: AsRef<[SliceItem]>>(&self, items: I) -> Result<View<'_>> {
+        self.view().slice(items)
+    }
+
+    /// [`View::slice_str`] on the whole array.
+    pub fn slice_str(&self, index: &str) -> Result<View<'_>> {
+        self.view().slice_str(index)
+    }
+
+    /// The part of the array that NumPy's basic index selects, writable (ndarray's
+    /// `slice_mut`).
+    ///
+    /// ```
+    /// use ndview::{s, Array};
+    /// let mut a = Array::zeros("<i", &[2, 3]).unwrap();
+    /// a.slice_mut(s![.., 1]).unwrap().fill(5i32).unwrap();
+    /// assert_eq!(a.tolist().unwrap().to_string(), "[[0, 5, 0], [0, 5, 0]]");
+    /// ```
+    pub fn slice_mut<I: AsRef<[SliceItem]>>(&mut self, items: I) -> Result<ViewMut<'_>> {
+        self.view_mut().slice(items)
+    }
+
+    /// [`ViewMut::slice_str`] on the whole array.
+    pub fn slice_str_mut(&mut self, index: &str) -> Result<ViewMut<'_>> {
+        self.view_mut().slice_str(index)
+    }
+
+    forward! { view_mut, ViewMut;
+        fn set[] [](index: &[usize], value: &Value) -> Result<()>;
+        fn set_as[T: Element] [T](index: &[usize], value: T) -> Result<()>;
+        fn fill[T: Element] [T](value: T) -> Result<()>;
+        fn par_fill[T: Element] [T](value: T) -> Result<()>;
+        fn fill_value[] [](value: &Value) -> Result<()>;
+        fn apply[T: Element] [T](f: impl FnMut(T) -> T) -> Result<()>;
+        fn par_apply[T: Element] [T](f: impl Fn(T) -> T + Sync) -> Result<()>;
+        fn copy_from[] [](src: &View<'_>) -> Result<()>;
+    }
+}
+
+impl SharedView {
+    value_methods!();
+}

@@ -1,0 +1,222 @@
+//! Typed access: elements by value in any layout ([`View::iter_as`], [`View::to_vec`]), and
+//! by reference where the layout allows it ([`View::typed`]: `Index` by `[usize; N]`).
+
+use super::{RawView, View};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::format::ByteOrder;
+use crate::layout::Layout;
+use std::marker::PhantomData;
+
+/// The elements of a view as values of `T`, in C order, whatever the strides and byte order
+/// (from [`View::iter_as`]). It does not borrow the view.
+#[derive(Clone)]
+pub struct IterAs<'a, T> {
+    raw: RawView,
+    order: ByteOrder,
+    odometer: Odometer,
+    _item: PhantomData<(&'a [u8], T)>,
+}
+
+impl<T: Element> Iterator for IterAs<'_, T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        let off = self.odometer.next(&self.raw.layout)?;
+        // SAFETY: `off` is the offset of an element of the validated layout (the odometer
+        // only visits in-range multi-indices), and the format holds exactly a `T`.
+        Some(unsafe { T::load(self.raw.bytes.at(off), self.order) })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.odometer.left, Some(self.odometer.left))
+    }
+}
+
+impl<T: Element> ExactSizeIterator for IterAs<'_, T> {}
+
+/// A view whose elements are references to `T` (from [`View::typed`]): index it with
+/// `[usize; N]` or `&[usize]` as ndarray's arrays are indexed.
+///
+/// ```
+/// let data: Vec<f32> = (0..6).map(|x| x as f32).collect();
+/// let v = ndview::View::from_slice(&data).reshape(&[2, 3]).unwrap();
+/// let t = v.transpose().typed::<f32>().unwrap();
+/// assert_eq!(t[[2, 1]], 5.0);
+/// assert_eq!(t.get(&[3, 0]), None);
+/// let sum: f32 = t.iter().sum();
+/// assert_eq!(sum, 15.0);
+/// ```
+#[derive(Clone)]
+pub struct Typed<'a, T> {
+    view: View<'a>,
+    _item: PhantomData<&'a T>,
+}
+
+impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
+    /// The reference to the element at `index`, or `None` out of bounds.
+    #[inline]
+    pub fn get(&self, index: &[usize]) -> Option<&'a T> {
+        let off = self.view.raw.element_offset(index).ok()?;
+        Some(self.at(off))
+    }
+
+    #[inline]
+    fn at(&self, off: isize) -> &'a T {
+        // SAFETY: `off` is an element offset of the validated layout; `typed` checked that the
+        // format holds a native `T` and that every element is aligned for `T`; `T: Pod`, so
+        // any bytes are a valid `T`; the view borrows exactly these bytes for 'a, read-only.
+        unsafe { &*self.view.raw.bytes.at(off).cast::<T>() }
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        self.view.shape()
+    }
+
+    /// The untyped view.
+    pub fn view(&self) -> &View<'a> {
+        &self.view
+    }
+
+    /// References to the elements in C order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a T> + '_ {
+        let mut odometer = Odometer::new(&self.view.raw.layout);
+        std::iter::from_fn(move || odometer.next(&self.view.raw.layout)).map(move |off| self.at(off))
+    }
+}
+
+impl<'a, T: Element + bytemuck::Pod> std::ops::Index<&[usize]> for Typed<'a, T> {
+    type Output = T;
+
+    /// Panics when the index is out of bounds or has the wrong length, as slices and ndarray
+    /// do; [`Typed::get`] returns `None` instead.
+    fn index(&self, index: &[usize]) -> &T {
+        match self.view.raw.element_offset(index) {
+            Ok(off) => self.at(off),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+impl<'a, T: Element + bytemuck::Pod, const N: usize> std::ops::Index<[usize; N]> for Typed<'a, T> {
+    type Output = T;
+
+    /// Panics out of bounds (see the `&[usize]` form).
+    fn index(&self, index: [usize; N]) -> &T {
+        &self[&index[..]]
+    }
+}
+
+/// Walks the element offsets of a layout in C order, one at a time (the pull-based twin of
+/// the engine's walks, for iterators).
+#[derive(Clone)]
+struct Odometer {
+    /// The multi-index of the next element and its byte offset.
+    index: smallvec::SmallVec<[usize; 6]>,
+    offset: isize,
+    left: usize,
+}
+
+impl Odometer {
+    fn new(layout: &Layout) -> Odometer {
+        Odometer {
+            index: smallvec::smallvec![0; layout.ndim()],
+            offset: layout.offset,
+            left: layout.len(),
+        }
+    }
+
+    /// The next element's offset; `layout` must be the one the odometer was made for.
+    #[inline]
+    fn next(&mut self, layout: &Layout) -> Option<isize> {
+        if self.left == 0 {
+            return None;
+        }
+        let here = self.offset;
+        self.left -= 1;
+        if self.left > 0 {
+            for k in (0..layout.ndim()).rev() {
+                self.index[k] += 1;
+                self.offset += layout.strides[k];
+                if self.index[k] < layout.shape[k] {
+                    break;
+                }
+                self.offset -= layout.strides[k] * layout.shape[k] as isize;
+                self.index[k] = 0;
+            }
+        }
+        Some(here)
+    }
+}
+
+impl<'a> View<'a> {
+    /// The elements as values of `T` in C order, any layout and byte order (the format must
+    /// hold exactly a `T`). The iterator does not borrow `self`.
+    ///
+    /// ```
+    /// let data = [1u8, 0, 2, 0, 3, 0];
+    /// let v = ndview::View::from_parts(&data, "<h", &[3], &[2], 0).unwrap();
+    /// let back: Vec<i16> = v.flip(0).unwrap().iter_as().unwrap().collect();
+    /// assert_eq!(back, [3, 2, 1]);
+    /// ```
+    pub fn iter_as<T: Element>(&self) -> Result<IterAs<'a, T>> {
+        let order = self.raw.typed::<T>()?;
+        Ok(IterAs {
+            raw: self.raw.clone(),
+            order,
+            odometer: Odometer::new(&self.raw.layout),
+            _item: PhantomData,
+        })
+    }
+
+    /// The elements as a `Vec<T>` in C order (NumPy's `a.ravel().tolist()` with native values).
+    /// [`Error::Alloc`] when the vector cannot be allocated.
+    ///
+    /// ```
+    /// let data: Vec<u32> = (0..6).collect();
+    /// let v = ndview::View::from_slice(&data).reshape(&[2, 3]).unwrap();
+    /// assert_eq!(v.transpose().to_vec::<u32>().unwrap(), [0, 3, 1, 4, 2, 5]);
+    /// ```
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        let items = self.iter_as::<T>()?;
+        let mut out = crate::error::try_vec::<T>(items.len(), "the elements")?;
+        out.extend(items);
+        Ok(out)
+    }
+
+    /// The view with references to its elements as `T`: `Index` by `[usize; N]` / `&[usize]`
+    /// and [`Typed::iter`]. The format must hold `T` in native byte order and every element
+    /// must be aligned for `T` (else an error saying which; [`View::iter_as`] reads any
+    /// layout by value).
+    pub fn typed<T: Element + bytemuck::Pod>(&self) -> Result<Typed<'a, T>> {
+        let order = self.raw.typed::<T>()?;
+        if order != ByteOrder::NATIVE {
+            return Err(Error::Type(format!(
+                "format {:?} is not in native byte order; references need native elements \
+                 (iter_as reads any byte order)",
+                self.format().as_str()
+            )));
+        }
+        let align = std::mem::align_of::<T>();
+        let aligned = self.is_empty()
+            || (self.as_ptr() as usize % align == 0
+                && self
+                    .strides()
+                    .iter()
+                    .zip(self.shape())
+                    .all(|(&s, &d)| d <= 1 || s.rem_euclid(align as isize) == 0));
+        if !aligned {
+            return Err(Error::Type(format!(
+                "the elements are not all aligned to {align} bytes for {}; references need \
+                 aligned elements (iter_as reads unaligned ones)",
+                std::any::type_name::<T>()
+            )));
+        }
+        Ok(Typed {
+            view: self.clone(),
+            _item: PhantomData,
+        })
+    }
+}

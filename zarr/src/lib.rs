@@ -61,6 +61,11 @@ use zarrs::storage::{ReadableStorageTraits, ReadableWritableStorageTraits};
 pub use region::Region;
 pub use zarrs;
 
+/// The code blocks of docs/zarr.md run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/zarr.md")]
+struct ZarrBook;
+
 /// What can go wrong; bad input is always one of these, never a panic.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

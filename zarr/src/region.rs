@@ -233,7 +233,13 @@ impl Region {
     pub fn bounds(&self) -> Vec<Range<u64>> {
         self.axes()
             .iter()
-            .map(|a| a.lo..a.lo + a.len.min(1) + a.len.saturating_sub(1) * a.step)
+            .map(|a| {
+                if a.len == 0 {
+                    a.lo..a.lo
+                } else {
+                    a.lo..a.last() + 1
+                }
+            })
             .collect()
     }
 

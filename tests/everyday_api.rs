@@ -1,0 +1,247 @@
+//! The everyday API against the reference model: typed iteration and indexing, `to_vec`,
+//! `Array` as a value (`Clone`, `==`, `into_vec`, `From`), the forwarded view methods, the
+//! operators, and `map_file` with an inferred length.
+
+mod model;
+
+use model::{indices, Model};
+use ndview::kernels::ops;
+use ndview::{s, Array, Error, View, ViewMut, INFER};
+use proptest::prelude::*;
+
+const CASES: u32 = if cfg!(miri) { 4 } else { 300 };
+
+/// A random layout over a buffer of little-endian u32 values: shape, strides that are
+/// multiples of 4 (some negative, some zero), and an offset that keeps every element inside.
+fn layout() -> impl Strategy<Value = (Vec<usize>, Vec<isize>, usize, usize)> {
+    prop::collection::vec((0usize..4, -3isize..4), 0..4).prop_map(|axes| {
+        let shape: Vec<usize> = axes.iter().map(|a| a.0).collect();
+        let strides: Vec<isize> = axes.iter().map(|a| a.1 * 4).collect();
+        let low: isize = axes
+            .iter()
+            .map(|&(d, s)| {
+                if d == 0 {
+                    0
+                } else {
+                    (s * 4).min(0) * (d as isize - 1)
+                }
+            })
+            .sum();
+        let high: isize = axes
+            .iter()
+            .map(|&(d, s)| {
+                if d == 0 {
+                    0
+                } else {
+                    (s * 4).max(0) * (d as isize - 1)
+                }
+            })
+            .sum();
+        let offset = (-low) as usize;
+        let len = offset + high as usize + 4;
+        (shape, strides, offset, len)
+    })
+}
+
+fn buffer(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + 3) as u8).collect()
+}
+
+/// The model's values, read from the definition: u32 little-endian at each offset.
+fn model_values(m: &Model, buf: &[u8]) -> Vec<u32> {
+    m.offsets
+        .iter()
+        .map(|&o| u32::from_le_bytes(buf[o as usize..o as usize + 4].try_into().unwrap()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn iter_as_to_vec_and_indexing_follow_the_model((shape, strides, offset, len) in layout()) {
+        let buf = buffer(len);
+        let m = Model::new(&shape, &strides, offset as isize);
+        let want = model_values(&m, &buf);
+        let v = View::from_parts(&buf, "<I", &shape, &strides, offset).unwrap();
+        prop_assert_eq!(v.iter_as::<u32>().unwrap().len(), want.len());
+        prop_assert_eq!(v.iter_as::<u32>().unwrap().collect::<Vec<_>>(), want.clone());
+        prop_assert_eq!(v.to_vec::<u32>().unwrap(), want.clone());
+        for (k, ix) in indices(&shape).iter().enumerate() {
+            prop_assert_eq!(v.get_as::<u32>(ix).unwrap(), want[k]);
+        }
+        // Out of range on any axis is an IndexError, never a wrap.
+        for axis in 0..shape.len() {
+            let mut ix = vec![0; shape.len()];
+            ix[axis] = shape[axis];
+            prop_assert!(v.get_as::<u32>(&ix).is_err());
+        }
+        // References need native, aligned elements; copy into aligned memory where the test
+        // buffer (a Vec<u8>) may not be aligned for u32.
+        let mut aligned = vec![0u32; len.div_ceil(4)];
+        bytemuck::cast_slice_mut::<u32, u8>(&mut aligned)[..len].copy_from_slice(&buf);
+        let bytes = &bytemuck::cast_slice::<u32, u8>(&aligned)[..len];
+        let w = View::from_parts(bytes, "=I", &shape, &strides, offset).unwrap();
+        if cfg!(target_endian = "little") {
+            let t = w.typed::<u32>().unwrap();
+            let refs: Vec<u32> = t.iter().copied().collect();
+            prop_assert_eq!(&refs, &want);
+            for (k, ix) in indices(&shape).iter().enumerate() {
+                prop_assert_eq!(t[&ix[..]], want[k]);
+                prop_assert_eq!(t.get(ix), Some(&want[k]));
+            }
+        }
+    }
+
+    #[test]
+    fn operators_equal_the_fused_kernels(n in 0usize..40, x in -4i32..5) {
+        let a: Vec<i32> = (0..n as i32).map(|i| i * 3 - 11).collect();
+        let b: Vec<i32> = (0..n as i32).map(|i| 7 - i).collect();
+        let (va, vb) = (View::from_slice(&a), View::from_slice(&b));
+        let sum = (&va + &vb).unwrap();
+        prop_assert_eq!(sum.to_vec::<i32>().unwrap(), a.iter().zip(&b).map(|(p, q)| p.wrapping_add(*q)).collect::<Vec<_>>());
+        let diff = (&Array::from(a.clone()) - &vb).unwrap();
+        prop_assert_eq!(diff.to_vec::<i32>().unwrap(), a.iter().zip(&b).map(|(p, q)| p.wrapping_sub(*q)).collect::<Vec<_>>());
+        let prod = (&va * f64::from(x)).unwrap();
+        prop_assert_eq!(prod.to_vec::<i32>().unwrap(), a.iter().map(|p| p.wrapping_mul(x)).collect::<Vec<_>>());
+        let quot = (&va / &Array::from(b.clone())).unwrap();
+        prop_assert_eq!(quot.to_vec::<f64>().unwrap(), a.iter().zip(&b).map(|(p, q)| f64::from(*p) / f64::from(*q)).collect::<Vec<_>>());
+        let mut out = vec![0i32; n];
+        ops::mul_into(&mut ViewMut::from_slice(&mut out), &va, &vb).unwrap();
+        prop_assert_eq!(out, a.iter().zip(&b).map(|(p, q)| p.wrapping_mul(*q)).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn operators_refuse_what_numpy_refuses() {
+    let a = Array::from(vec![1.0f32, 2.0, 3.0]);
+    let b = Array::from(vec![1.0f32, 2.0]);
+    assert!(
+        matches!(&a + &b, Err(Error::Shape(_))),
+        "shapes that do not broadcast"
+    );
+    let c = Array::from(vec![1i32, 2, 3]);
+    assert!(matches!(&a * &c, Err(Error::Type(_))), "no type promotion");
+    assert!(matches!(&c + 0.5, Err(Error::Type(_))), "0.5 is not an i32");
+    // Broadcasting as NumPy: a column plus a row.
+    let col = Array::from(vec![[10i32], [20]]);
+    let row = Array::from([1i32, 2, 3]);
+    let grid = (&col + &row).unwrap();
+    assert_eq!(
+        grid.tolist().unwrap().to_string(),
+        "[[11, 12, 13], [21, 22, 23]]"
+    );
+}
+
+#[test]
+fn arrays_are_values() {
+    let a = Array::from([[1u16, 2, 3], [4, 5, 6]]);
+    let b = a.clone();
+    assert_eq!(a, b);
+    assert_ne!(a.as_bytes().as_ptr(), b.as_bytes().as_ptr(), "clone copies");
+    let mut c = b.try_clone().unwrap();
+    c.set_as(&[1, 2], 60u16).unwrap();
+    assert_ne!(a, c);
+    assert_eq!(a.view(), a);
+    // memoryview's ==: values, not formats.
+    let wide = a.astype::<u32>(ndview::Conversion::Checked).unwrap();
+    assert_eq!(wide, a);
+    // NaN is never equal to itself.
+    let nan = Array::from(vec![f64::NAN]);
+    assert_ne!(nan, nan.clone());
+    // into_vec gives an adopted vector back without copying, and copies anything else.
+    let v = vec![1.5f64, 2.5];
+    let ptr = v.as_ptr();
+    let back = Array::from_vec(v, &[2]).unwrap().into_vec::<f64>().unwrap();
+    assert_eq!(back.as_ptr(), ptr);
+    let zeros = Array::zeros("d", &[3]).unwrap().into_vec::<f64>().unwrap();
+    assert_eq!(zeros, [0.0; 3]);
+    assert!(matches!(
+        Array::from([1u8]).into_vec::<i8>(),
+        Err(Error::Type(_))
+    ));
+    // From conversions.
+    assert_eq!(Array::from(&[1i8, 2][..]).shape(), &[2]);
+    assert_eq!(Array::from(vec![[0.5f32; 4]; 3]).shape(), &[3, 4]);
+    let data = [1u32, 2, 3];
+    assert_eq!(View::from(&data[..]).shape(), &[3]);
+}
+
+#[test]
+fn arrays_carry_the_view_methods() {
+    let mut a = Array::from((0..12).map(|x| x as f32).collect::<Vec<_>>());
+    let m = a.reshape(&[3, INFER]).unwrap().to_owned().unwrap();
+    assert_eq!(m.shape(), &[3, 4]);
+    assert_eq!(m.transpose().shape(), &[4, 3]);
+    assert_eq!(m.sum::<f32>().unwrap(), 66.0);
+    assert_eq!(
+        m.sum_axis::<f32>(0).unwrap().to_vec::<f32>().unwrap(),
+        [12.0, 15.0, 18.0, 21.0]
+    );
+    assert_eq!(
+        m.slice(s![1, ..;2]).unwrap().to_vec::<f32>().unwrap(),
+        [4.0, 6.0]
+    );
+    assert_eq!(m.iter().count(), 3);
+    assert_eq!(m.get_as::<f32>(&[2, 3]).unwrap(), 11.0);
+    a.slice_mut(s![..;3]).unwrap().fill(-1.0f32).unwrap();
+    a.par_apply(|x: f32| x * 2.0).unwrap();
+    assert_eq!(a.to_vec::<f32>().unwrap()[..4], [-2.0, 2.0, 4.0, -2.0]);
+    let shared = ndview::SharedView::from_array(m);
+    assert_eq!(shared.max::<f32>().unwrap(), 11.0);
+    assert_eq!(shared.strides(), &[16, 4]);
+}
+
+#[test]
+fn reshape_infers_one_axis_as_numpy() {
+    let data = [0u8; 24];
+    let v = View::from_bytes(&data);
+    assert_eq!(v.reshape(&[2, INFER, 4]).unwrap().shape(), &[2, 3, 4]);
+    assert_eq!(v.reshape(&[INFER]).unwrap().shape(), &[24]);
+    assert!(matches!(v.reshape(&[INFER, INFER]), Err(Error::Shape(_))));
+    assert!(matches!(v.reshape(&[5, INFER]), Err(Error::Shape(_))));
+    let empty = View::from_bytes(&[]);
+    assert!(
+        empty.reshape(&[0, INFER]).is_err(),
+        "NumPy cannot infer next to a 0"
+    );
+    assert_eq!(empty.reshape(&[3, INFER]).unwrap().shape(), &[3, 0]);
+}
+
+#[cfg(not(miri))]
+#[test]
+fn map_file_infers_the_length_as_numpy_memmap() {
+    let dir = std::env::temp_dir().join(format!("ndview-everyday-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("records.bin");
+    let values: Vec<i32> = (0..30).collect();
+    let mut bytes = vec![9u8; 8]; // an 8-byte header
+    bytes.extend(values.iter().flat_map(|v| v.to_le_bytes()));
+    std::fs::write(&path, &bytes).unwrap();
+    // SAFETY: this test alone touches the file.
+    unsafe {
+        let all = ndview::SharedView::map_file(&path, "<i", &[INFER], 8).unwrap();
+        assert_eq!(all.view().to_vec::<i32>().unwrap(), values);
+        let rows = ndview::SharedView::map_file(&path, "<i", &[INFER, 5], 8).unwrap();
+        assert_eq!(rows.shape(), &[6, 5]);
+        // 30 elements do not fill rows of 7; 34 bytes after offset 6 are not whole ints.
+        assert!(matches!(
+            ndview::SharedView::map_file(&path, "<i", &[INFER, 7], 8),
+            Err(Error::Shape(_))
+        ));
+        assert!(matches!(
+            ndview::SharedView::map_file(&path, "<i", &[INFER], 6),
+            Err(Error::Shape(_))
+        ));
+        assert!(matches!(
+            ndview::SharedView::map_file(&path, "<i", &[INFER], 1000),
+            Err(Error::Geometry(_))
+        ));
+        let mut w = ndview::SharedView::map_file_mut(&path, "<i", &[INFER], 8).unwrap();
+        w.make_mut().unwrap().set_as(&[29], 290i32).unwrap();
+        w.flush().unwrap();
+    }
+    let after = std::fs::read(&path).unwrap();
+    assert_eq!(after[after.len() - 4..], 290i32.to_le_bytes());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -10,30 +10,22 @@ fn kernels(c: &mut Criterion) {
     let a: Vec<f32> = (0..n * n).map(|i| i as f32).collect();
     let b: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32).collect();
     let mut out = vec![0f32; n * n];
-    let va = View::from_slice(&a)
-        .reshape(&[n, n])
-        .unwrap();
-    let vb = View::from_slice(&b)
-        .reshape(&[n, n])
-        .unwrap();
+    let va = View::from_slice(&a).reshape(&[n, n]).unwrap();
+    let vb = View::from_slice(&b).reshape(&[n, n]).unwrap();
     let bytes = (n * n * 4) as u64;
 
     let mut g = c.benchmark_group("elementwise");
     g.throughput(Throughput::Bytes(3 * bytes));
     g.bench_function("add contiguous", |bench| {
         bench.iter(|| {
-            let mut o = ViewMut::from_slice(&mut out)
-                .reshape(&[n, n])
-                .unwrap();
+            let mut o = ViewMut::from_slice(&mut out).reshape(&[n, n]).unwrap();
             o.zip_map_into(&va, &vb, |x: f32, y: f32| x + y).unwrap();
         })
     });
     g.bench_function("add b.T", |bench| {
         let bt = vb.transpose();
         bench.iter(|| {
-            let mut o = ViewMut::from_slice(&mut out)
-                .reshape(&[n, n])
-                .unwrap();
+            let mut o = ViewMut::from_slice(&mut out).reshape(&[n, n]).unwrap();
             o.zip_map_into(&va, &bt, |x: f32, y: f32| x + y).unwrap();
         })
     });

@@ -137,8 +137,7 @@ fn draw() -> Vec<u8> {
                 [(x * 255 / W) as u8, (y * 255 / H) as u8, 128]
             };
             for (c, v) in rgb.into_iter().enumerate() {
-                view.set_as(&[y, x, c], v)
-                    .expect("in range");
+                view.set_as(&[y, x, c], v).expect("in range");
             }
         }
     }

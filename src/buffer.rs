@@ -132,7 +132,9 @@ impl Buffer {
     /// assert_eq!(b.into_vec::<u32>().unwrap(), [1, 2]);
     /// assert!(ndview::Buffer::zeroed(8).unwrap().into_vec::<u32>().is_err());
     /// ```
-    pub fn into_vec<T: bytemuck::Pod + Send + Sync>(mut self) -> std::result::Result<Vec<T>, Buffer> {
+    pub fn into_vec<T: bytemuck::Pod + Send + Sync>(
+        mut self,
+    ) -> std::result::Result<Vec<T>, Buffer> {
         match std::mem::replace(&mut self.owner, Owner::Empty) {
             Owner::Keep(kept) => match kept.downcast::<Vec<T>>() {
                 // `self` now owns nothing (Empty), so dropping it frees nothing.

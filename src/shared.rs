@@ -419,9 +419,8 @@ fn open_for_map(
                 path.display()
             )));
         }
-        let count = usize::try_from(available / itemsize).map_err(|_| {
-            Error::Geometry(format!("{} is too large to map", path.display()))
-        })?;
+        let count = usize::try_from(available / itemsize)
+            .map_err(|_| Error::Geometry(format!("{} is too large to map", path.display())))?;
         crate::layout::resolve_shape(shape, count)?
     } else {
         shape.into()

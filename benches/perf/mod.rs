@@ -450,9 +450,7 @@ pub fn run(opts: Options) -> Vec<Row> {
     // 8. RGB pixels (3 bytes each): mirror and rotate copies of an n x n image, as image
     // code does them. The copy widens each pixel into one 3-byte element.
     let rgb: Vec<u8> = (0..count * 3).map(|i| (i * 7 % 253) as u8).collect();
-    let img = View::from_slice(&rgb)
-        .reshape(&[n, n, 3])
-        .unwrap();
+    let img = View::from_slice(&rgb).reshape(&[n, n, 3]).unwrap();
     let nimg = ndarray::ArrayView3::from_shape((n, n, 3), &rgb).unwrap();
     for &t in &thread_counts {
         let par = t > 1;

@@ -145,4 +145,3 @@ impl<'a> From<&'a mut Array> for ViewMut<'a> {
         a.view_mut()
     }
 }
-

@@ -187,9 +187,7 @@ mod tests {
         let want: Vec<f64> = (0..rows * cols)
             .map(|k| a[k] + b[(k % cols) * rows + k / cols])
             .collect();
-        let av = View::from_slice(&a)
-            .reshape(&[rows, cols])
-            .unwrap();
+        let av = View::from_slice(&a).reshape(&[rows, cols]).unwrap();
         let bt = View::from_slice(&b)
             .reshape(&[cols, rows])
             .unwrap()

@@ -216,7 +216,6 @@ ops! {
     div, par_div, div_scalar, par_div_scalar, div_into, Div, "/";
 }
 
-
 macro_rules! operator {
     ($trait:ident, $method:ident, $par:ident, $par_s:ident) => {
         impl std::ops::$trait<&View<'_>> for &View<'_> {

@@ -9,7 +9,13 @@ pub(crate) fn resolve_shape(requested: &[usize], count: usize) -> Result<Dims> {
     let show = || {
         let parts: Vec<String> = requested
             .iter()
-            .map(|&d| if d == crate::INFER { "-1".to_owned() } else { d.to_string() })
+            .map(|&d| {
+                if d == crate::INFER {
+                    "-1".to_owned()
+                } else {
+                    d.to_string()
+                }
+            })
             .collect();
         format!("({})", parts.join(", "))
     };
@@ -32,8 +38,7 @@ pub(crate) fn resolve_shape(requested: &[usize], count: usize) -> Result<Dims> {
         if d == crate::INFER {
             if unknown.replace(k).is_some() {
                 return Err(Error::Shape(
-                    "can only specify one unknown dimension (ndview::INFER, NumPy's -1)"
-                        .to_owned(),
+                    "can only specify one unknown dimension (ndview::INFER, NumPy's -1)".to_owned(),
                 ));
             }
         } else {

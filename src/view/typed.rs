@@ -83,7 +83,8 @@ impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
     /// References to the elements in C order.
     pub fn iter(&self) -> impl Iterator<Item = &'a T> + '_ {
         let mut odometer = Odometer::new(&self.view.raw.layout);
-        std::iter::from_fn(move || odometer.next(&self.view.raw.layout)).map(move |off| self.at(off))
+        std::iter::from_fn(move || odometer.next(&self.view.raw.layout))
+            .map(move |off| self.at(off))
     }
 }
 

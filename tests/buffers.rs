@@ -148,10 +148,7 @@ fn many_readers_and_disjoint_writers() {
         before,
         "no copy"
     );
-    assert_eq!(
-        own.view().get(&[n - 1]).unwrap().to_string(),
-        "3"
-    );
+    assert_eq!(own.view().get(&[n - 1]).unwrap().to_string(), "3");
 }
 
 #[test]
@@ -261,9 +258,7 @@ fn readinto_at_an_offset_and_into_strided_views() {
 fn write_to_streams_any_layout_in_any_order() {
     let n = if cfg!(miri) { 12 } else { 300 };
     let data: Vec<u32> = (0..(n * n) as u32).collect();
-    let v = View::from_slice(&data)
-        .reshape(&[n, n])
-        .unwrap();
+    let v = View::from_slice(&data).reshape(&[n, n]).unwrap();
     for w in [v.clone(), v.transpose(), v.slice_str("::-3, 1::2").unwrap()] {
         for order in [Order::C, Order::F, Order::A] {
             let mut out = Vec::new();

@@ -516,9 +516,7 @@ fn parallel_results_are_bit_identical_whatever_the_thread_count() {
     let data: Vec<f32> = (0..n)
         .map(|i| ((i * 7919) % 1000) as f32 * 1e-3 + 1e-7 * i as f32)
         .collect();
-    let v = View::from_slice(&data)
-        .reshape(&[n / 500, 500])
-        .unwrap();
+    let v = View::from_slice(&data).reshape(&[n / 500, 500]).unwrap();
     let views = [v.clone(), v.transpose(), v.slice_str("::-1, 1::2").unwrap()];
     for w in &views {
         let seq = w.sum::<f32>().unwrap();
@@ -658,9 +656,7 @@ fn axis_sums_are_bit_identical_in_parallel() {
     let data: Vec<f32> = (0..r * c)
         .map(|i| ((i * 7919) % 1000) as f32 * 0.001 + 0.1)
         .collect();
-    let v = View::from_slice(&data)
-        .reshape(&[r, c])
-        .unwrap();
+    let v = View::from_slice(&data).reshape(&[r, c]).unwrap();
     let layouts = [
         v.clone(),
         v.transpose(),

@@ -76,7 +76,10 @@ pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overla
 pub use shared::SharedView;
 pub use source::{AsView, AsViewMut};
 pub use value::{Complex64, Value};
-pub use view::{AxisIter, IterAs, Lanes, NewAxis, Order, SliceArg, Typed, View, ViewMut};
+pub use view::{
+    broadcast_arrays, broadcast_shapes, AxisIter, CowArray, IterAs, Lanes, NewAxis, Order,
+    SliceArg, Typed, View, ViewMut,
+};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -245,3 +245,78 @@ fn map_file_infers_the_length_as_numpy_memmap() {
     assert_eq!(after[after.len() - 4..], 290i32.to_le_bytes());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    /// ravel copies exactly when NumPy's reshape(-1) cannot make a view, and always gives the
+    /// C-order elements; as_standard_layout copies exactly when the view is not C-contiguous.
+    #[test]
+    fn ravel_copies_only_when_it_must((shape, strides, offset, len) in layout()) {
+        let buf = buffer(len);
+        let m = Model::new(&shape, &strides, offset as isize);
+        let want = model_values(&m, &buf);
+        let v = View::from_parts(&buf, "<I", &shape, &strides, offset).unwrap();
+        let r = v.ravel().unwrap();
+        let flat = r.view();
+        prop_assert_eq!(flat.shape(), &[want.len()]);
+        prop_assert_eq!(flat.to_vec::<u32>().unwrap(), want.clone());
+        prop_assert_eq!(r.is_owned(), v.reshape(&[v.len()]).is_err());
+        if let ndview::CowArray::View(flat) = &r {
+            prop_assert_eq!(flat.as_ptr(), v.as_ptr(), "a view of the same elements");
+        }
+        let c = v.as_standard_layout().unwrap();
+        prop_assert_eq!(c.is_owned(), !v.is_c_contiguous());
+        prop_assert_eq!(c.view().to_vec::<u32>().unwrap(), want);
+    }
+
+    /// frombuffer's element count and errors, from NumPy's rules.
+    #[test]
+    fn frombuffer_follows_numpy(len in 0usize..40, itemsize in prop::sample::select(vec![1usize, 2, 4, 8]), count in prop::option::of(0usize..20), offset in 0usize..45) {
+        let buf = buffer(len);
+        let format = match itemsize { 1 => "B", 2 => "<H", 4 => "<I", _ => "<Q" };
+        let got = View::frombuffer(&buf, format, count, offset);
+        let want = if offset > len {
+            None
+        } else {
+            match count {
+                None if (len - offset) % itemsize != 0 => None,
+                None => Some((len - offset) / itemsize),
+                Some(n) if n * itemsize > len - offset => None,
+                Some(n) => Some(n),
+            }
+        };
+        match (got, want) {
+            (Ok(v), Some(n)) => {
+                prop_assert_eq!(v.shape(), &[n]);
+                prop_assert_eq!(v.tobytes(ndview::Order::C).unwrap(), buf[offset..offset + n * itemsize].to_vec());
+            }
+            (Err(_), None) => {}
+            (got, want) => prop_assert!(false, "{:?} vs {:?}", got.map(|v| v.len()), want),
+        }
+    }
+}
+
+#[test]
+fn broadcast_arrays_share_one_shape() {
+    let (a, b, c) = ([1u8, 2, 3], [4u8, 5], [6u8]);
+    let a = View::from_bytes(&a);
+    let b = View::from_bytes(&b).reshape(&[2, 1]).unwrap();
+    let c = View::from_bytes(&c).reshape(&[1, 1, 1]).unwrap();
+    let all = ndview::broadcast_arrays(&[a, b.clone(), c]).unwrap();
+    for v in &all {
+        assert_eq!(v.shape(), &[1, 2, 3]);
+    }
+    assert_eq!(
+        all[1].tolist().unwrap().to_string(),
+        "[[[4, 4, 4], [5, 5, 5]]]"
+    );
+    assert_eq!(
+        ndview::broadcast_shapes(&[&[2, 1], &[1, 3], &[]]).unwrap(),
+        [2, 3]
+    );
+    let d = [0u8; 4];
+    let tall = View::from_bytes(&d).reshape(&[4, 1]).unwrap();
+    let err = ndview::broadcast_arrays(&[b, tall]).unwrap_err();
+    assert!(matches!(err, Error::Shape(_)), "{err}");
+}

@@ -2,9 +2,10 @@
 
 use super::convert::{real_scalar, with_real_scalar};
 use super::numeric::Numeric;
-use super::operand::{broadcast_shapes, input, plan_of};
+use super::operand::{input, plan_of};
 use crate::error::Result;
 use crate::format::{ByteOrder, Scalar};
+use crate::layout::broadcast_shapes;
 use crate::view::View;
 
 /// Loads one element of a real scalar type as `f64`.

@@ -257,7 +257,7 @@ impl<'a> View<'a> {
         other: &View<'_>,
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<Array> {
-        let shape = super::operand::broadcast_shapes(&[self.shape(), other.shape()])?;
+        let shape = crate::layout::broadcast_shapes(&[self.shape(), other.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         elementwise!(
             seq,
@@ -276,7 +276,7 @@ impl<'a> View<'a> {
         other: &View<'_>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<Array> {
-        let shape = super::operand::broadcast_shapes(&[self.shape(), other.shape()])?;
+        let shape = crate::layout::broadcast_shapes(&[self.shape(), other.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         elementwise!(
             par,
@@ -296,7 +296,7 @@ impl<'a> View<'a> {
         c: &View<'_>,
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<Array> {
-        let shape = super::operand::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
+        let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
             (self.raw.clone(), 0),
@@ -321,7 +321,7 @@ impl<'a> View<'a> {
         c: &View<'_>,
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<Array> {
-        let shape = super::operand::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
+        let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
             (self.raw.clone(), 0),

@@ -6,7 +6,7 @@ use crate::element::Element;
 use crate::engine::{self, Plan, RunPtr};
 use crate::error::{Error, Result};
 use crate::format::ByteOrder;
-use crate::layout::{Dims, Strides};
+use crate::layout::Strides;
 use crate::raw::RawBytes;
 use crate::view::RawView;
 
@@ -108,30 +108,6 @@ impl Run {
         // SAFETY: the caller's promise.
         unsafe { v.store(self.ptr.add(i * std::mem::size_of::<T>()), self.order) }
     }
-}
-
-/// NumPy's broadcast of several shapes: aligned from the right, each axis equal or 1.
-pub(crate) fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Dims> {
-    let nd = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
-    let mut out: Dims = smallvec::smallvec![1; nd];
-    for s in shapes {
-        for (k, &d) in s.iter().enumerate() {
-            let slot = &mut out[nd - s.len() + k];
-            if *slot == 1 {
-                *slot = d;
-            } else if d != 1 && d != *slot {
-                return Err(Error::Shape(format!(
-                    "operands could not be broadcast together with shapes {}",
-                    shapes
-                        .iter()
-                        .map(|s| format!("{s:?}"))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )));
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// The operand reading `raw` as `T`, broadcast to `shape`.

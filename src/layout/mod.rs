@@ -8,7 +8,7 @@ mod ops;
 mod reshape;
 mod slicing;
 
-pub(crate) use ops::axis_index;
+pub(crate) use ops::{axis_index, broadcast_shapes};
 pub(crate) use reshape::resolve_shape;
 pub(crate) use slicing::parse_index;
 pub use slicing::SliceItem;

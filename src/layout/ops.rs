@@ -263,3 +263,27 @@ impl Layout {
         })
     }
 }
+
+/// NumPy's broadcast of several shapes: aligned from the right, each axis equal or 1.
+pub(crate) fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Dims> {
+    let nd = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
+    let mut out: Dims = smallvec::smallvec![1; nd];
+    for s in shapes {
+        for (k, &d) in s.iter().enumerate() {
+            let slot = &mut out[nd - s.len() + k];
+            if *slot == 1 {
+                *slot = d;
+            } else if d != 1 && d != *slot {
+                return Err(Error::Shape(format!(
+                    "operands could not be broadcast together with shapes {}",
+                    shapes
+                        .iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )));
+            }
+        }
+    }
+    Ok(out)
+}

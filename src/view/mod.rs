@@ -3,12 +3,14 @@
 mod access;
 mod cast;
 mod compare;
+mod cow;
 mod display;
 mod field;
 mod iter;
 mod shape;
 mod typed;
 
+pub use cow::{broadcast_arrays, broadcast_shapes, CowArray};
 pub use iter::{AxisIter, Lanes};
 pub use shape::{NewAxis, SliceArg};
 pub use typed::{IterAs, Typed};

@@ -21,6 +21,15 @@ fn c_strides(shape: &[usize], itemsize: usize) -> Vec<isize> {
     s
 }
 
+/// One store to write: (name, format, shape, chunks, compression or a `zarr.json` document).
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Vec<u64>,
+    Vec<u64>,
+    Result<Compression, &'a str>,
+);
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
@@ -38,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "index_location": "end"}}]}"#;
     // (name, format, shape, chunks, compression or metadata); the element bytes are a
     // deterministic pattern valid for every type (bool: 0 or 1).
-    let cases: Vec<(&str, &str, Vec<u64>, Vec<u64>, Result<Compression, &str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "bool_zstd",
             "?",

@@ -57,6 +57,8 @@ macro_rules! value_methods {
             fn min_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
             fn max_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
             fn allclose[] [](other: &View<'_>, rtol: f64, atol: f64) -> Result<bool>;
+            fn map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
+            fn par_map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
         }
     };
 }

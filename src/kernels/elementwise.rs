@@ -5,6 +5,7 @@
 //! aligned and disjoint become slices, a loop the compiler vectorises.
 
 use super::operand::{detach, fresh, input, output, plan_of, walk_par, walk_seq, Run};
+use super::zip::run_3;
 use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{staging, walk_staged_par, walk_staged_seq, RunPtr};
@@ -96,41 +97,6 @@ unsafe fn run2<A: Element, B: Element, U: Element>(
     }
 }
 
-/// `out[i] = f(a[i], b[i], c[i])` over one run.
-///
-/// # Safety
-/// As for [`run1`], for every input.
-#[inline(always)]
-unsafe fn run3<A: Element, B: Element, C: Element, U: Element>(
-    out: Run,
-    [a, b, c]: [Run; 3],
-    len: usize,
-    fused: bool,
-    f: &mut impl FnMut(A, B, C) -> U,
-) {
-    // SAFETY: as in `run1`.
-    unsafe {
-        if !fused
-            && out.sliceable::<U>()
-            && a.sliceable::<A>()
-            && b.sliceable::<B>()
-            && c.sliceable::<C>()
-        {
-            let o = std::slice::from_raw_parts_mut(out.ptr.cast::<U>(), len);
-            let a = std::slice::from_raw_parts(a.ptr.cast::<A>(), len);
-            let b = std::slice::from_raw_parts(b.ptr.cast::<B>(), len);
-            let c = std::slice::from_raw_parts(c.ptr.cast::<C>(), len);
-            for (((o, &a), &b), &c) in o.iter_mut().zip(a).zip(b).zip(c) {
-                *o = f(a, b, c);
-            }
-        } else {
-            for i in 0..len {
-                out.store(i, f(a.load(i), b.load(i), c.load(i)));
-            }
-        }
-    }
-}
-
 /// The shared body of the 1-, 2- and 3-input kernels: builds the operands, resolves overlap
 /// with the output, plans the walk and runs `$run` sequentially or in parallel.
 macro_rules! elementwise {
@@ -202,6 +168,7 @@ macro_rules! elementwise {
     (@f seq, $f:ident) => { &mut $f };
     (@f par, $f:ident) => { &mut &$f };
 }
+pub(super) use elementwise;
 
 /// Adapts `run1` to the array-of-inputs shape the macro uses.
 ///
@@ -308,7 +275,7 @@ impl<'a> View<'a> {
             &out.view_mut().raw,
             U,
             [(ins[0].0, A), (ins[1].0, B), (ins[2].0, C)],
-            run3,
+            run_3,
             f
         )?;
         Ok(out)
@@ -333,7 +300,7 @@ impl<'a> View<'a> {
             &out.view_mut().raw,
             U,
             [(ins[0].0, A), (ins[1].0, B), (ins[2].0, C)],
-            run3,
+            run_3,
             f
         )?;
         Ok(out)
@@ -413,7 +380,7 @@ impl<'a> ViewMut<'a> {
             &self.raw,
             U,
             [(a.raw, A), (b.raw, B), (c.raw, C)],
-            run3,
+            run_3,
             f
         )
     }
@@ -431,7 +398,7 @@ impl<'a> ViewMut<'a> {
             &self.raw,
             U,
             [(a.raw, A), (b.raw, B), (c.raw, C)],
-            run3,
+            run_3,
             f
         )
     }

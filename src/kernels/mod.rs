@@ -11,6 +11,8 @@ mod numeric;
 mod operand;
 pub mod ops;
 mod reduce;
+mod zip;
 
 pub use numeric::{CastFrom, CastFromAll, Conversion, Numeric};
 pub use ops::Arith;
+pub use zip::Zip;

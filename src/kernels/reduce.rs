@@ -61,17 +61,14 @@ pub(crate) fn pairwise<A: Copy>(xs: &[A], zero: A, add: &impl Fn(A, A) -> A) -> 
 
 /// Reduces every block of the walk over `a` with `block`, in parallel when asked, and returns
 /// the block results in order.
-fn blocks<T: Element, R: Send>(
+pub(super) fn blocks<T: Element, R: Send>(
     a: &Operand,
     plan: &Plan<1>,
     parallel: bool,
     block: impl Fn(&mut dyn FnMut(&mut dyn FnMut(T)), Option<&[T]>) -> R + Sync,
 ) -> Result<Vec<R>> {
-    let count = plan.count();
-    let nblocks = count.div_ceil(BLOCK);
     let [s] = plan.inner_strides();
-    let one = |b: usize| -> R {
-        let range = b * BLOCK..((b + 1) * BLOCK).min(count);
+    let one = |range: std::ops::Range<usize>| -> R {
         let want = range.len();
         // A block that is one contiguous, aligned, native run is handed over as a slice.
         let mut direct: Option<&[T]> = None;
@@ -98,12 +95,26 @@ fn blocks<T: Element, R: Send>(
         };
         block(&mut visit, direct)
     };
+    per_block(plan.count(), size_of::<T>(), parallel, one)
+}
+
+/// Runs `one` on each block of [`BLOCK`] consecutive elements of a walk of `count` elements
+/// (`elem_bytes` each), in parallel when asked and worth it, and returns the results in
+/// block order. The blocks do not depend on the number of threads.
+pub(super) fn per_block<R: Send>(
+    count: usize,
+    elem_bytes: usize,
+    parallel: bool,
+    one: impl Fn(std::ops::Range<usize>) -> R + Sync,
+) -> Result<Vec<R>> {
+    let nblocks = count.div_ceil(BLOCK);
+    let one = |b: usize| one(b * BLOCK..((b + 1) * BLOCK).min(count));
     // One partial result per block: a huge broadcast view has more blocks than memory holds.
     let mut out: Vec<Option<R>> = crate::error::try_vec(nblocks, "reduction blocks")?;
-    if parallel && crate::engine::worth_splitting(count, size_of::<T>()) {
+    if parallel && crate::engine::worth_splitting(count, elem_bytes) {
         out.resize_with(nblocks, || None);
         let slots = std::sync::Mutex::new(&mut out);
-        let per_chunk = crate::engine::chunks(nblocks, BLOCK * size_of::<T>());
+        let per_chunk = crate::engine::chunks(nblocks, BLOCK * elem_bytes);
         for_chunks(nblocks, per_chunk, |r| {
             let results: Vec<(usize, R)> = r.map(|b| (b, one(b))).collect();
             let mut slots = slots.lock().expect("no panics while holding the lock");
@@ -126,7 +137,7 @@ fn blocks<T: Element, R: Send>(
 }
 
 /// The operand and plan of a whole-view reduction over `T`.
-fn reduction<T: Element>(v: &View<'_>) -> Result<(Operand, Plan<1>)> {
+pub(super) fn reduction<T: Element>(v: &View<'_>) -> Result<(Operand, Plan<1>)> {
     let a = input::<T>(&v.raw, v.shape())?;
     let plan = plan_of(v.shape(), [&a]);
     Ok((a, plan))
@@ -354,12 +365,39 @@ fn sum_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Ar
     })
 }
 
-/// One pairwise sum per output element over its lane along `ax`: the lane as a slice when it
-/// is contiguous, native and aligned, else gathered into a buffer first.
+/// One pairwise sum per output element over its lane along `ax`.
 fn sum_lanes<T: Numeric>(v: &View<'_>, ax: usize, parallel: bool) -> Result<Array> {
+    let d = v.shape()[ax];
+    let add = |x: T::Acc, y: T::Acc| T::acc_add(x, y);
+    map_lanes_with::<T, T::Acc, Vec<T::Acc>>(
+        v,
+        ax,
+        parallel,
+        || crate::error::try_vec::<T::Acc>(d, "a reduction lane"),
+        |xs, acc| match T::as_acc_slice(xs) {
+            Some(direct) => pairwise(direct, T::acc_zero(), &add),
+            None => {
+                acc.clear();
+                acc.extend(xs.iter().map(|&x| x.to_acc()));
+                pairwise(acc, T::acc_zero(), &add)
+            }
+        },
+    )
+}
+
+/// One output element per lane along `ax` (the output has that axis removed): `body` gets
+/// the lane as a slice (directly when it is contiguous, native and aligned, else gathered
+/// into a buffer) and a scratch value made once per chunk of lanes.
+pub(crate) fn map_lanes_with<T: Element, U: Element, S>(
+    v: &View<'_>,
+    ax: usize,
+    parallel: bool,
+    scratch: impl Fn() -> Result<S> + Sync,
+    body: impl Fn(&[T], &mut S) -> U + Sync,
+) -> Result<Array> {
     let mut out_shape: smallvec::SmallVec<[usize; 6]> = v.shape().into();
     let d = out_shape.remove(ax);
-    let (out, o) = fresh::<T::Acc>(&out_shape)?;
+    let (out, o) = fresh::<U>(&out_shape)?;
     let a = input::<T>(&v.raw, v.shape())?;
     let lane_stride = a.strides[ax];
     let mut base_strides = a.strides.clone();
@@ -372,10 +410,9 @@ fn sum_lanes<T: Numeric>(v: &View<'_>, ax: usize, parallel: bool) -> Result<Arra
     };
     let plan = plan_of(&out_shape, [&o, &base]);
     let [so, sb] = plan.inner_strides();
-    let add = |x: T::Acc, y: T::Acc| T::acc_add(x, y);
-    // Each lane's elements, converted to the accumulator, when they cannot be a slice.
-    let buffer = || crate::error::try_vec::<T::Acc>(d, "a reduction lane");
-    let sum_range = |range: std::ops::Range<usize>, buf: &mut Vec<T::Acc>| {
+    let state =
+        || -> Result<(Vec<T>, S)> { Ok((crate::error::try_vec::<T>(d, "a lane")?, scratch()?)) };
+    let map_range = |range: std::ops::Range<usize>, (buf, extra): &mut (Vec<T>, S)| {
         plan.for_each_run(range, |[po, pb], len| {
             // SAFETY: `po` is an element offset of the fresh output.
             let ro = unsafe { o.run(po, so) };
@@ -383,35 +420,28 @@ fn sum_lanes<T: Numeric>(v: &View<'_>, ax: usize, parallel: bool) -> Result<Arra
                 // SAFETY: `pb + i * sb` is the offset of element 0 of a lane of the validated
                 // input (the input's offset plus kept indices times their strides).
                 let lane = unsafe { a.run(pb + i as isize * sb, lane_stride) };
-                let total = if lane.sliceable::<T>() {
+                let xs: &[T] = if lane.sliceable::<T>() {
                     // SAFETY: the lane's d elements are in bounds, contiguous, aligned,
                     // native and of a type valid for every bit pattern.
-                    let xs = unsafe { std::slice::from_raw_parts(lane.ptr.cast::<T>(), d) };
-                    match T::as_acc_slice(xs) {
-                        Some(acc) => pairwise(acc, T::acc_zero(), &add),
-                        None => {
-                            buf.clear();
-                            buf.extend(xs.iter().map(|&x| x.to_acc()));
-                            pairwise(buf, T::acc_zero(), &add)
-                        }
-                    }
+                    unsafe { std::slice::from_raw_parts(lane.ptr.cast::<T>(), d) }
                 } else {
                     buf.clear();
                     // SAFETY: element j < d of the lane is in bounds and holds a T.
-                    buf.extend((0..d).map(|j| unsafe { lane.load::<T>(j) }.to_acc()));
-                    pairwise(buf, T::acc_zero(), &add)
+                    buf.extend((0..d).map(|j| unsafe { lane.load::<T>(j) }));
+                    buf
                 };
+                let y = body(xs, extra);
                 // SAFETY: element i of the output run is in bounds and written only here.
-                unsafe { ro.store(i, total) };
+                unsafe { ro.store(i, y) };
             }
         });
     };
     let count = plan.count();
     if parallel && crate::engine::worth_splitting(v.len(), size_of::<T>()) {
         let failed = std::sync::Mutex::new(None);
-        let per_chunk = crate::engine::chunks(count, d * size_of::<T>());
-        for_chunks(count, per_chunk, |r| match buffer() {
-            Ok(mut buf) => sum_range(r, &mut buf),
+        let per_chunk = crate::engine::chunks(count, d.max(1) * size_of::<T>());
+        for_chunks(count, per_chunk, |r| match state() {
+            Ok(mut st) => map_range(r, &mut st),
             Err(e) => *failed.lock().expect("no panics while holding the lock") = Some(e),
         });
         if let Some(e) = failed
@@ -421,7 +451,7 @@ fn sum_lanes<T: Numeric>(v: &View<'_>, ax: usize, parallel: bool) -> Result<Arra
             return Err(e);
         }
     } else {
-        sum_range(0..count, &mut buffer()?);
+        map_range(0..count, &mut state()?);
     }
     Ok(out)
 }

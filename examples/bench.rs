@@ -1,12 +1,16 @@
 //! Runs the performance report (the same code as `cargo bench --bench report`), writes the
-//! table into docs/performance.md between its report markers, and draws docs/performance.svg:
-//! each case's best ndview and best ndarray implementation as a fraction of `memcpy` measured
-//! in the same group. Run it with `cargo run --release --example bench`.
+//! table to `performance.md` and draws `performance.svg` (each case's best ndview and best
+//! ndarray implementation as a fraction of `memcpy` measured in the same group; a hatched
+//! mark where ndarray has no parallel form) into `target/ndview-examples/bench/` (under
+//! `$CARGO_TARGET_DIR` when set). Run it with `cargo run --release --example bench`.
+//!
+//! `cargo run --release --example bench -- --docs` updates the tracked docs/performance.md
+//! (between its report markers) and docs/performance.svg instead: do that on a quiet machine.
 //!
 //! Environment: `NDVIEW_SIDE` (matrix side, default 4096 = 64 MiB per f32 operand),
-//! `NDVIEW_REPS` (repetitions, median reported; default 7), `NDVIEW_DOCS` (the folder to
-//! write to; default the crate's docs/).
+//! `NDVIEW_REPS` (repetitions, median reported; default 7).
 
+mod common;
 #[path = "../benches/perf/mod.rs"]
 mod perf;
 
@@ -38,24 +42,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let table = perf::table(&rows);
     println!("{table}");
 
-    let docs = std::env::var("NDVIEW_DOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs"));
-    let svg = docs.join("performance.svg");
+    let into_docs = std::env::args().any(|a| a == "--docs");
+    let dir = if into_docs {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs")
+    } else {
+        common::out_dir("bench")
+    };
+    std::fs::create_dir_all(&dir)?;
+    let svg = dir.join("performance.svg");
     chart(&rows, &svg)?;
     println!("wrote {}", svg.display());
 
-    let md = docs.join("performance.md");
-    let text = std::fs::read_to_string(&md)?;
-    let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
-        return Err(format!("{} has no {START} ... {END} markers", md.display()).into());
-    };
+    let md = dir.join("performance.md");
     let block = format!(
         "{START}\n## {heading}\n\n![ndview and ndarray against memcpy](performance.svg)\n\n{table}\n{END}"
     );
-    let updated = format!("{}{block}{}", &text[..a], &text[b + END.len()..]);
+    let updated = if into_docs {
+        let text = std::fs::read_to_string(&md)?;
+        let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
+            return Err(format!("{} has no {START} ... {END} markers", md.display()).into());
+        };
+        format!("{}{block}{}", &text[..a], &text[b + END.len()..])
+    } else {
+        format!("# ndview performance report\n\n{block}\n")
+    };
     std::fs::write(&md, updated)?;
-    println!("updated {}", md.display());
+    println!("wrote {}", md.display());
     Ok(())
 }
 
@@ -137,6 +149,24 @@ fn chart(rows: &[perf::Row], path: &std::path::Path) -> Result<(), Box<dyn std::
             .label(name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
         }
+        // Where ndarray has no implementation at this thread count (no parallel form), an
+        // outlined empty bar with a cross says so instead of a missing bar.
+        let missing: Vec<usize> = bars
+            .iter()
+            .filter(|&&(_, a, b)| a.is_some() && b.is_none())
+            .map(|&(k, _, _)| k)
+            .collect();
+        let h = top * 0.12;
+        ch.draw_series(missing.iter().map(|&k| {
+            let x0 = k as f64 + 0.5;
+            Rectangle::new([(x0, 0.0), (x0 + 0.36, h)], grey.stroke_width(1))
+        }))?
+        .label("ndarray: no parallel form")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.stroke_width(1)));
+        ch.draw_series(missing.iter().map(|&k| {
+            let x0 = k as f64 + 0.5;
+            PathElement::new(vec![(x0, 0.0), (x0 + 0.36, h)], grey.stroke_width(1))
+        }))?;
         ch.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 1.0), (cases.len() as f64, 1.0)],
             BLACK.stroke_width(1),

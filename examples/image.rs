@@ -1,7 +1,9 @@
 //! Pixel processing with strided views: crop, flip and rotate without copying, split the RGB
 //! channels with `..., c`, convert to grey on all cores, blur, convert between u8, f32 and
 //! f16, and write PNGs. Run it with `cargo run --release --example image`; the pictures go to
-//! `target/ndview-examples/image/`.
+//! `target/ndview-examples/image/` (under `$CARGO_TARGET_DIR` when that is set).
+
+mod common;
 
 use half::f16;
 use ndview::{s, Conversion, Order, View, ViewMut};
@@ -14,7 +16,7 @@ const W: usize = 640;
 const H: usize = 480;
 
 fn main() -> Result<()> {
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ndview-examples/image");
+    let out = common::out_dir("image");
     std::fs::create_dir_all(&out)?;
 
     // An RGB picture, row-major, 3 bytes per pixel: the layout every image library uses.

@@ -3,12 +3,14 @@
 //! row, or a transposed matrix) through one small bounded buffer. Run it with
 //! `cargo run --release --example readinto`.
 
+mod common;
+
 use ndview::{s, Order, View, ViewMut};
 use std::io::{Cursor, Write};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A file to read from.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ndview-examples");
+    let dir = common::out_dir("readinto");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("readinto.bin");
     let contents: Vec<u8> = (0..64u8).collect();

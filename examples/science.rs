@@ -3,9 +3,10 @@
 //! with named fields) read from a binary file. Run it with
 //! `cargo run --release --example science`.
 
+mod common;
+
 use ndview::kernels::ops;
 use ndview::{s, Order, SharedView, View, ViewMut};
-use std::path::Path;
 use std::time::Instant;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -148,7 +149,7 @@ fn records() -> Result<()> {
     // id: u32, time: f64 (hours), temp: f32, pressure: f32, flags: u8, then 3 pad bytes.
     let format = "T{<I:id:<d:time:<f:temp:<f:pressure:B:flags:3x}";
     let n = 10_000usize;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ndview-examples/science");
+    let dir = common::out_dir("science");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("stations.bin");
     {

@@ -6,10 +6,25 @@ use ndview::{s, Conversion, Format, Order, SharedView, Value, View, ViewMut};
 use std::time::Instant;
 
 fn main() -> Result<(), ndview::Error> {
+    println!(
+        "How to read this tour: each section names what it shows, then one line per step.\n\
+         `v[1, ::-1]` is NumPy's index syntax (ndview's `slice_str`); `s![..;-2]` is the same in\n\
+         Rust; `[1, 2]` is a Python list as `tolist()` prints it; shapes are lengths per axis,\n\
+         strides and offsets are in bytes; `->` leads to the result or to the error ndview gives.\n"
+    );
     formats()?;
     views()?;
     kernels()?;
     sharing()?;
+    println!(
+        "\n== Where next ==\n\
+         The book: docs/README.md (getting started, then a chapter for readers of memoryview,\n\
+         NumPy and ndarray; formats, views, buffers, performance, safety, Python, scale).\n\
+         The API reference: cargo doc --open.\n\
+         More examples: cargo run --release --example image | science | chunks | readinto |\n\
+         socket | mmap | bench (each file in examples/ says what it shows); the Python package\n\
+         and its Dask pipeline: README.md, \"Python\"."
+    );
     Ok(())
 }
 

@@ -74,7 +74,7 @@ pub use kernels::{CastFrom, CastFromAll, Conversion, Numeric, Zip};
 pub use layout::SliceItem;
 pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overlap};
 pub use shared::SharedView;
-pub use source::{AsView, AsViewMut};
+pub use source::{AsView, AsViewMut, IntoView};
 pub use value::{Complex64, Value};
 pub use view::{
     broadcast_arrays, broadcast_shapes, AxisIter, CowArray, IterAs, Lanes, NewAxis, Order,

@@ -35,6 +35,72 @@ pub trait AsViewMut: AsView {
     fn as_view_mut(&mut self) -> ViewMut<'_>;
 }
 
+/// What an operand argument accepts (as [`Zip::from`](crate::Zip::from) does): a view by
+/// reference or by value (keeping its own lifetime), or a borrowed array, shared view, slice or
+/// vector of elements.
+///
+/// ```
+/// use ndview::{Array, View, Zip};
+/// let a = Array::from(vec![1u8, 2, 3]);
+/// let b = vec![10u8, 20, 30];
+/// let c = View::from_bytes(&[100, 100, 100]);
+/// let sum = Zip::from(&a).and(&b).and(&c).map_collect(|x: u8, y: u8, z: u8| x + y + z)?;
+/// assert_eq!(sum.to_vec::<u8>()?, [111, 122, 133]);
+/// # Ok::<(), ndview::Error>(())
+/// ```
+pub trait IntoView<'v> {
+    /// The operand as a read-only view.
+    fn into_view(self) -> View<'v>;
+}
+
+impl<'v> IntoView<'v> for View<'v> {
+    fn into_view(self) -> View<'v> {
+        self
+    }
+}
+
+impl<'v> IntoView<'v> for &View<'v> {
+    fn into_view(self) -> View<'v> {
+        self.clone()
+    }
+}
+
+impl<'v> IntoView<'v> for &'v ViewMut<'_> {
+    fn into_view(self) -> View<'v> {
+        self.as_view()
+    }
+}
+
+impl<'v> IntoView<'v> for &'v Array {
+    fn into_view(self) -> View<'v> {
+        self.view()
+    }
+}
+
+impl<'v> IntoView<'v> for &'v crate::SharedView {
+    fn into_view(self) -> View<'v> {
+        self.view()
+    }
+}
+
+impl<'v, T: Element> IntoView<'v> for &'v [T] {
+    fn into_view(self) -> View<'v> {
+        View::from_slice(self)
+    }
+}
+
+impl<'v, T: Element> IntoView<'v> for &'v Vec<T> {
+    fn into_view(self) -> View<'v> {
+        View::from_slice(self)
+    }
+}
+
+impl<'v, T: Element, const N: usize> IntoView<'v> for &'v [T; N] {
+    fn into_view(self) -> View<'v> {
+        View::from_slice(self)
+    }
+}
+
 impl<T: Element> AsView for [T] {
     fn as_view(&self) -> View<'_> {
         View::from_slice(self)

@@ -67,7 +67,7 @@ proptest! {
         let got4 = if par { z4.par_map_collect(f4) } else { z4.map_collect(f4) }.unwrap();
         let f6 = |a: i32, b: i32, c: i32, d: i32, e: i32, g: i16| i64::from(a) * i64::from(b) + i64::from(c) - i64::from(d) * i64::from(e) + i64::from(g);
         let v5 = v[5].astype::<i16>(ndview::Conversion::Saturating).unwrap();
-        let z6 = Zip::from(&v[0]).and(&v[1]).and(&v[2]).and(&v[3]).and(&v[4]).and(&v5.view());
+        let z6 = Zip::from(&v[0]).and(&v[1]).and(&v[2]).and(&v[3]).and(&v[4]).and(v5.view());
         let got6 = if par { z6.par_map_collect(f6) } else { z6.map_collect(f6) }.unwrap();
         let want4 = ndview::broadcast_shapes(&shp[..4].iter().map(|s| &s[..]).collect::<Vec<_>>()).unwrap();
         prop_assert_eq!(got4.shape(), &want4[..]);
@@ -125,8 +125,8 @@ fn zip_into_a_view_that_is_also_an_input_reads_first() {
         let a = View::from_raw_parts(ptr, 32, &f, &[8], &[-4], 28).unwrap();
         let mut out = ViewMut::from_raw_parts(ptr, 32, &f, &[8], &[4], 0).unwrap();
         Zip::from(&a)
-            .and(&View::from_slice(&b))
-            .and(&View::from_slice(&c))
+            .and(View::from_slice(&b))
+            .and(View::from_slice(&c))
             .map_into(&mut out, |x: i32, y: i32, z: i32| x + y + z)
             .unwrap();
     }
@@ -137,12 +137,12 @@ fn zip_into_a_view_that_is_also_an_input_reads_first() {
 #[test]
 fn zip_errors_are_errors() {
     let (a, b) = ([1u8, 2, 3], [1u8, 2]);
-    let z = Zip::from(&View::from_bytes(&a)).and(&View::from_bytes(&b));
+    let z = Zip::from(View::from_bytes(&a)).and(View::from_bytes(&b));
     assert!(matches!(
         z.map_collect(|x: u8, y: u8| x + y),
         Err(ndview::Error::Shape(_))
     ));
-    let z = Zip::from(&View::from_bytes(&a)).and(&View::from_bytes(&a));
+    let z = Zip::from(View::from_bytes(&a)).and(View::from_bytes(&a));
     assert!(matches!(
         z.map_collect(|x: u16, y: u8| x + u16::from(y)),
         Err(ndview::Error::Type(_))

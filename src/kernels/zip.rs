@@ -11,6 +11,7 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 use crate::error::Result;
+use crate::source::IntoView;
 use crate::view::{RawView, View, ViewMut};
 use std::mem::size_of;
 
@@ -33,7 +34,7 @@ use std::mem::size_of;
 /// // Broadcasting: a row of offsets against a column of scales.
 /// let (col, row) = ([1.0f64, 10.0], [1.0f64, 2.0, 3.0]);
 /// let col = View::from_slice(&col).reshape(&[2, 1])?;
-/// let t = Zip::from(&col).and(&View::from_slice(&row)).map_collect(|c: f64, r: f64| c * r)?;
+/// let t = Zip::from(&col).and(View::from_slice(&row)).map_collect(|c: f64, r: f64| c * r)?;
 /// assert_eq!(t.to_vec::<f64>()?, [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]);
 /// # Ok::<(), ndview::Error>(())
 /// ```
@@ -89,10 +90,11 @@ run_n!(run_5, 5; A a, B b, C c, D d, E e);
 run_n!(run_6, 6; A a, B b, C c, D d, E e, G g);
 
 impl<'v> Zip<(View<'v>,)> {
-    /// Starts a zip with one view.
-    pub fn from(a: &View<'v>) -> Self {
+    /// Starts a zip with one operand: a view, an [`Array`], a [`SharedView`](crate::SharedView),
+    /// a slice or `Vec` of elements (anything [`IntoView`]).
+    pub fn from(a: impl IntoView<'v>) -> Self {
         Zip {
-            views: (a.clone(),),
+            views: (a.into_view(),),
         }
     }
 }
@@ -102,9 +104,9 @@ macro_rules! zip_impl {
     ($run:ident; $($T:ident $v:ident $k:tt),+; next $next:ident) => {
         zip_impl!($run; $($T $v $k),+);
         impl<'v> Zip<($(zip_impl!(@view $T, 'v),)+)> {
-            /// Adds one more view (broadcast with the others).
-            pub fn and(self, $next: &View<'v>) -> Zip<($(zip_impl!(@view $T, 'v),)+ View<'v>)> {
-                Zip { views: ($(self.views.$k,)+ $next.clone()) }
+            /// Adds one more operand (broadcast with the others).
+            pub fn and(self, $next: impl IntoView<'v>) -> Zip<($(zip_impl!(@view $T, 'v),)+ View<'v>)> {
+                Zip { views: ($(self.views.$k,)+ $next.into_view()) }
             }
         }
     };

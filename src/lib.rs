@@ -70,6 +70,7 @@ pub use buffer::Buffer;
 pub use element::Element;
 pub use error::{Error, PyErr, Result};
 pub use format::{ByteOrder, Code, Format, Item, Mode, Scalar};
+pub use kernels::{par_where, where_, Stats};
 pub use kernels::{CastFrom, CastFromAll, Conversion, Numeric, Zip};
 pub use layout::SliceItem;
 pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overlap};

@@ -11,8 +11,10 @@ mod numeric;
 mod operand;
 pub mod ops;
 mod reduce;
+mod stats;
 mod zip;
 
 pub use numeric::{CastFrom, CastFromAll, Conversion, Numeric};
 pub use ops::Arith;
+pub use stats::{par_where, where_, Stats};
 pub use zip::Zip;

@@ -20,6 +20,12 @@ mod common;
 use common::{cases, hex, str_of, Failures};
 use ndview::{Array, Format, Numeric, Result, Stats, Value, View};
 use serde_json::Value as Json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Float mean/var/std checks, and those of them that matched within the tolerance but not
+/// bit for bit (reported by the test).
+static FLOAT_CHECKS: AtomicUsize = AtomicUsize::new(0);
+static TOLERATED: AtomicUsize = AtomicUsize::new(0);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Num {
@@ -271,7 +277,10 @@ fn check(
             let w = numpy_res(want);
             let ok = if matches!(op, "mean" | "var" | "std") && w.dtype.starts_with('f') {
                 let ls = lanes(&cx.xs, &cx.shape, axis.map(|a| a.0));
-                close(op, &g, &w, &ls, cx.ddof)
+                let exact = same(&g, &w);
+                TOLERATED.fetch_add(usize::from(!exact), Ordering::Relaxed);
+                FLOAT_CHECKS.fetch_add(1, Ordering::Relaxed);
+                exact || close(op, &g, &w, &ls, cx.ddof)
             } else {
                 same(&g, &w)
             };
@@ -490,6 +499,14 @@ fn stats_agree_with_numpy() {
         dispatch(&mut f, &v, case);
     }
     assert!(cfg!(miri) || all.len() >= 1000, "{} cases", all.len());
+    eprintln!(
+        "stats: {} cases, {} checks; {} of {} float mean/var/std results not bit-identical \
+         to NumPy (within the tolerance)",
+        all.len(),
+        f.checked,
+        TOLERATED.load(Ordering::Relaxed),
+        FLOAT_CHECKS.load(Ordering::Relaxed)
+    );
     f.finish("stats");
 }
 

@@ -660,7 +660,7 @@ impl<'a> View<'a> {
     /// let v = ndview::View::from_slice(&data);
     /// assert_eq!(v.std::<u8>(0).unwrap(), 2.0);
     /// let s = v.reshape(&[2, 4]).unwrap().std_axis::<u8>(1, 0).unwrap();
-    /// assert_eq!(s.as_slice::<f64>().unwrap(), &[0.8660254037844386, 1.5811388300841898]);
+    /// assert_eq!(s.as_slice::<f64>().unwrap(), &[0.8660254037844386, 1.6583123951777]);
     /// ```
     pub fn std<T: Stats>(&self, ddof: usize) -> Result<T::Mean> {
         Ok(T::sqrt(var_whole::<T>(self, ddof, false)?))
@@ -721,7 +721,7 @@ impl<'a> View<'a> {
     /// assert_eq!(v.argmax::<i8>().unwrap(), 1);
     /// assert_eq!(v.par_argmax::<i8>().unwrap(), 1);
     /// let m = v.reshape(&[2, 2]).unwrap().argmax_axis::<i8>(0).unwrap();
-    /// assert_eq!(m.as_slice::<i64>().unwrap(), &[0, 0]);
+    /// assert_eq!(m.as_slice::<i64>().unwrap(), &[1, 0]);
     /// ```
     pub fn argmax<T: Numeric>(&self) -> Result<usize> {
         arg_whole::<T>(self, true, false)

@@ -120,6 +120,57 @@ pub enum Error {
         /// What the memory was for.
         what: &'static str,
     },
+    /// An axis number outside `-ndim..ndim` (NumPy's `AxisError`, an `IndexError` and a
+    /// `ValueError` at once; memoryview has no axes).
+    #[error(
+        "axis {axis} is out of bounds for array of dimension {ndim}; axes run from -{ndim} to {}",
+        *ndim as isize - 1
+    )]
+    Axis {
+        /// The axis as given (negative counts from the end).
+        axis: isize,
+        /// The number of dimensions it was checked against.
+        ndim: usize,
+    },
+    /// Shapes that do not broadcast together (NumPy's rule: aligned from the right, each
+    /// axis equal or 1).
+    #[error(
+        "operands could not be broadcast together with shapes {}; aligned from the right, \
+         each axis must be equal or 1",
+        .shapes.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" ")
+    )]
+    Broadcast {
+        /// The shapes, in the order given (a target shape last, for `broadcast_to`).
+        shapes: Vec<Vec<usize>>,
+    },
+    /// More dimensions than CPython and NumPy allow (64); checked in one place.
+    #[error("{ndim} dimensions; at most {max} are allowed (the limit of CPython and NumPy)", max = crate::MAX_NDIM)]
+    TooManyDims {
+        /// The number of dimensions asked for.
+        ndim: usize,
+    },
+    /// A reduction with no identity (`min`, `max`, `argmin`, ...) over no elements.
+    #[error(
+        "zero-size array to reduction operation {op} which has no identity; reduce a \
+         non-empty view or axis"
+    )]
+    EmptyReduction {
+        /// The reduction's NumPy name (`minimum`, `maximum`, `argmin`, ...).
+        op: &'static str,
+    },
+    /// A typed access or kernel asked for a Rust type the view's format does not hold.
+    #[error(
+        "the view's format {format:?} does not hold {rust} (format {wanted:?}); cast, view_as \
+         or astype first"
+    )]
+    WrongType {
+        /// The view's format.
+        format: String,
+        /// The format the Rust type has (`T::FORMAT`).
+        wanted: &'static str,
+        /// The Rust type's name.
+        rust: &'static str,
+    },
     /// An I/O operation failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -135,7 +186,13 @@ impl Error {
             | Error::Cast { python, .. } => Some(*python),
             Error::Unpack(_) => Some(PyErr::StructError),
             Error::ReadOnly(_) => Some(PyErr::TypeError),
-            Error::Shape(_) | Error::Geometry(_) => Some(PyErr::ValueError),
+            Error::Shape(_)
+            | Error::Geometry(_)
+            | Error::Broadcast { .. }
+            | Error::TooManyDims { .. }
+            | Error::EmptyReduction { .. } => Some(PyErr::ValueError),
+            Error::Axis { .. } => Some(PyErr::IndexError),
+            Error::WrongType { .. } | Error::Type(_) => Some(PyErr::TypeError),
             Error::Alloc { .. } => Some(PyErr::MemoryError),
             _ => None,
         }
@@ -161,6 +218,24 @@ impl Error {
             reason: reason.into(),
             python,
         }
+    }
+
+    /// [`Error::WrongType`] for a view of `format` read as `T`.
+    pub(crate) fn wrong_type<T: crate::Element>(format: &crate::Format) -> Error {
+        Error::WrongType {
+            format: format.as_str().to_owned(),
+            wanted: T::FORMAT,
+            rust: std::any::type_name::<T>(),
+        }
+    }
+
+    /// [`Error::TooManyDims`] unless `ndim` is within [`MAX_NDIM`](crate::MAX_NDIM): the one
+    /// check of the dimension limit.
+    pub(crate) fn check_ndim(ndim: usize) -> Result<()> {
+        if ndim > crate::MAX_NDIM {
+            return Err(Error::TooManyDims { ndim });
+        }
+        Ok(())
     }
 
     pub(crate) fn cast(python: PyErr, reason: impl Into<String>) -> Error {

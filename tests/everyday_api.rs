@@ -117,7 +117,7 @@ fn operators_refuse_what_numpy_refuses() {
     let a = Array::from(vec![1.0f32, 2.0, 3.0]);
     let b = Array::from(vec![1.0f32, 2.0]);
     assert!(
-        matches!(&a + &b, Err(Error::Shape(_))),
+        matches!(&a + &b, Err(Error::Broadcast { ref shapes }) if shapes == &[vec![3], vec![2]]),
         "shapes that do not broadcast"
     );
     let c = Array::from(vec![1i32, 2, 3]);
@@ -318,5 +318,87 @@ fn broadcast_arrays_share_one_shape() {
     let d = [0u8; 4];
     let tall = View::from_bytes(&d).reshape(&[4, 1]).unwrap();
     let err = ndview::broadcast_arrays(&[b, tall]).unwrap_err();
-    assert!(matches!(err, Error::Shape(_)), "{err}");
+    assert!(
+        matches!(&err, Error::Broadcast { shapes } if shapes == &[vec![2, 1], vec![4, 1]]),
+        "{err}"
+    );
+}
+
+/// One error variant per kind of mistake, with payloads a caller can match.
+#[test]
+fn errors_carry_matchable_payloads() {
+    let data: Vec<f32> = (0..6).map(|x| x as f32).collect();
+    let v = View::from_slice(&data).reshape(&[2, 3]).unwrap();
+    // An out-of-range axis is the same variant whichever operation finds it.
+    for err in [
+        v.sum_axis::<f32>(2).unwrap_err(),
+        v.flip(-3).unwrap_err(),
+        v.swap_axes(0, 5).unwrap_err(),
+        v.permute(&[0, 2]).unwrap_err(),
+        v.insert_axis(4).unwrap_err(),
+        v.axis_iter(9).err().unwrap(),
+        v.map_lanes(7, |xs: &[f32]| xs[0]).unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Axis { ndim: 2 | 3, .. }), "{err}");
+        assert_eq!(err.python_type(), Some(ndview::PyErr::IndexError));
+    }
+    // The 64-dimension limit: one variant, one message.
+    let ones = [1usize; 65];
+    for err in [
+        View::from_bytes(&[0]).reshape(&ones).unwrap_err(),
+        Array::zeros("B", &ones).unwrap_err(),
+        View::from_bytes(&[0]).broadcast_to(&ones).unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::TooManyDims { ndim: 65 }), "{err}");
+    }
+    // Empty reductions name the operation; they are not cast errors.
+    let empty = View::from_slice(&data[..0]);
+    assert!(matches!(
+        empty.min::<f32>(),
+        Err(Error::EmptyReduction { op: "minimum" })
+    ));
+    assert!(matches!(
+        empty.argmax::<f32>(),
+        Err(Error::EmptyReduction { op: "argmax" })
+    ));
+    // The wrong element type names the format and the type asked for.
+    match v.sum::<i32>() {
+        Err(Error::WrongType { format, wanted, .. }) => {
+            assert_eq!((format.as_str(), wanted), ("f", "i"))
+        }
+        other => panic!("{other:?}"),
+    }
+    // No double prefixes.
+    let msg = v.transpose().cast("B", None).unwrap_err().to_string();
+    assert_eq!(
+        msg.matches("cast").count(),
+        msg.matches("casts").count() + 1,
+        "{msg}"
+    );
+}
+
+/// NumPy's compatibility rule: a 0-d view reduces and squeezes over axis 0 or -1.
+#[test]
+fn zero_d_views_accept_axis_0_and_minus_1_as_numpy() {
+    let x = [5i16];
+    let s = View::from_slice(&x).reshape(&[]).unwrap();
+    for axis in [0, -1] {
+        assert_eq!(
+            s.sum_axis::<i16>(axis).unwrap().get_as::<i64>(&[]).unwrap(),
+            5
+        );
+        assert_eq!(
+            s.max_axis::<i16>(axis).unwrap().get_as::<i16>(&[]).unwrap(),
+            5
+        );
+        assert_eq!(
+            s.product_axis::<i16>(axis).unwrap().shape(),
+            &[] as &[usize]
+        );
+        assert_eq!(s.squeeze_axis(axis).unwrap().shape(), &[] as &[usize]);
+    }
+    assert!(matches!(
+        s.sum_axis::<i16>(1),
+        Err(Error::Axis { axis: 1, ndim: 0 })
+    ));
 }

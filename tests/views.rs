@@ -168,7 +168,7 @@ fn typed_access_handles_byte_order_and_alignment() {
     assert_eq!(v.get_as::<i32>(&[1]).unwrap(), -2);
     assert_eq!(v.get(&[1]).unwrap().to_string(), "-2");
     let err = v.get_as::<f32>(&[0]).unwrap_err();
-    assert!(matches!(err, Error::Type(_)), "{err}");
+    assert!(matches!(err, Error::WrongType { .. }), "{err}");
     assert_eq!(&buf[5..9], &(-2i32).to_be_bytes());
 }
 

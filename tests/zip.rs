@@ -140,12 +140,12 @@ fn zip_errors_are_errors() {
     let z = Zip::from(View::from_bytes(&a)).and(View::from_bytes(&b));
     assert!(matches!(
         z.map_collect(|x: u8, y: u8| x + y),
-        Err(ndview::Error::Shape(_))
+        Err(ndview::Error::Broadcast { .. })
     ));
     let z = Zip::from(View::from_bytes(&a)).and(View::from_bytes(&a));
     assert!(matches!(
         z.map_collect(|x: u16, y: u8| x + u16::from(y)),
-        Err(ndview::Error::Type(_))
+        Err(ndview::Error::WrongType { .. })
     ));
     let arr = Array::from([1u8, 2, 3]);
     assert!(

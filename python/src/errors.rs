@@ -10,12 +10,12 @@ use pyo3::prelude::*;
 /// mistake ([`ndview::Error::python_type`]), keeping ndview's message.
 pub fn to_py(err: ndview::Error) -> PyErr {
     let msg = err.to_string();
+    if let ndview::Error::Axis { .. } = err {
+        return axis_error(msg);
+    }
     match err.python_type() {
         Some(ndview::PyErr::StructError) => struct_error(msg),
         Some(ndview::PyErr::TypeError) => PyTypeError::new_err(msg),
-        Some(ndview::PyErr::IndexError) if msg.contains("out of bounds for array of dimension") => {
-            axis_error(msg)
-        }
         Some(ndview::PyErr::IndexError) => PyIndexError::new_err(msg),
         Some(ndview::PyErr::OverflowError) => PyOverflowError::new_err(msg),
         Some(ndview::PyErr::NotImplementedError) => PyNotImplementedError::new_err(msg),

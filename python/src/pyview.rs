@@ -106,9 +106,7 @@ impl PyView {
     fn normalize_axis(&self, axis: isize, ndim: usize) -> PyResult<usize> {
         let n = ndim as isize;
         if axis < -n || axis >= n {
-            return Err(crate::errors::axis_error(format!(
-                "axis {axis} is out of bounds for array of dimension {ndim}"
-            )));
+            return Err(crate::errors::to_py(ndview::Error::Axis { axis, ndim }));
         }
         Ok(if axis < 0 { axis + n } else { axis } as usize)
     }

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::view::{View, ViewMut};
 
 impl Array {
-    /// A copy of the array; [`Error::Alloc`] when memory runs out (`clone` aborts there, as
+    /// A copy of the array; [`Error::Alloc`](crate::Error::Alloc) when memory runs out (`clone` aborts there, as
     /// `Vec::clone` does).
     pub fn try_clone(&self) -> Result<Array> {
         self.view().to_owned()

@@ -112,14 +112,10 @@ impl Run {
 
 /// The operand reading `raw` as `T`, broadcast to `shape`.
 pub(crate) fn input<T: Element>(raw: &RawView, shape: &[usize]) -> Result<Operand> {
-    let order = raw.format.holds::<T>().ok_or_else(|| {
-        Error::Type(format!(
-            "the view's format {:?} does not hold {} (format {:?}); view_as or astype first",
-            raw.format.as_str(),
-            std::any::type_name::<T>(),
-            T::FORMAT
-        ))
-    })?;
+    let order = raw
+        .format
+        .holds::<T>()
+        .ok_or_else(|| Error::wrong_type::<T>(&raw.format))?;
     let layout = raw.layout.broadcast_to(shape, raw.itemsize())?;
     Ok(Operand {
         bytes: raw.bytes,
@@ -131,14 +127,10 @@ pub(crate) fn input<T: Element>(raw: &RawView, shape: &[usize]) -> Result<Operan
 
 /// The operand writing `T` into `raw` (no broadcasting: it defines the shape).
 pub(crate) fn output<T: Element>(raw: &RawView) -> Result<Operand> {
-    let order = raw.format.holds::<T>().ok_or_else(|| {
-        Error::Type(format!(
-            "the output's format {:?} does not hold {} (format {:?})",
-            raw.format.as_str(),
-            std::any::type_name::<T>(),
-            T::FORMAT
-        ))
-    })?;
+    let order = raw
+        .format
+        .holds::<T>()
+        .ok_or_else(|| Error::wrong_type::<T>(&raw.format))?;
     Ok(Operand {
         bytes: raw.bytes,
         strides: raw.layout.strides.clone(),

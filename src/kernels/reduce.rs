@@ -10,7 +10,7 @@ use super::operand::{fresh, input, plan_of, Operand};
 use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{for_chunks, Plan};
-use crate::error::{Error, PyErr, Result};
+use crate::error::{Error, Result};
 use crate::layout::axis_index;
 use crate::layout::Strides;
 use crate::view::View;
@@ -163,12 +163,9 @@ fn accumulate<T: Numeric>(
 }
 
 /// Minimum or maximum (NaN wins, as in NumPy) over the whole view.
-fn extreme<T: Numeric>(v: &View<'_>, parallel: bool, min: bool, name: &str) -> Result<T> {
+fn extreme<T: Numeric>(v: &View<'_>, parallel: bool, min: bool, name: &'static str) -> Result<T> {
     if v.is_empty() {
-        return Err(Error::cast(
-            PyErr::ValueError,
-            format!("zero-size array to reduction operation {name} which has no identity"),
-        ));
+        return Err(Error::EmptyReduction { op: name });
     }
     let pick = move |a: T, b: T| -> T {
         if a.is_nan() {
@@ -352,6 +349,11 @@ impl<'a> View<'a> {
 /// Sums along `axis`: pairwise per lane when the axis varies fastest in memory, else rows
 /// added into the output.
 fn sum_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
+    if zero_d_compat(v, axis) {
+        return along_axis::<T, T::Acc>(v, axis, parallel, Start::Value(T::acc_zero()), |a, x| {
+            T::acc_add(a, x.to_acc())
+        });
+    }
     let ax = axis_index(axis, v.ndim())?;
     let (shape, strides) = (v.shape(), v.strides());
     let fastest = (0..v.ndim())
@@ -456,6 +458,13 @@ pub(crate) fn map_lanes_with<T: Element, U: Element, S>(
     Ok(out)
 }
 
+/// NumPy's compatibility rule for reductions (`ufunc.reduce`): a 0-d view accepts `axis=0`
+/// and `axis=-1` and is reduced over no axis, giving its element (`np.sum(np.float64(5),
+/// axis=0)` is 5.0). Other axes are an [`Error::Axis`].
+pub(crate) fn zero_d_compat(v: &View<'_>, axis: isize) -> bool {
+    v.ndim() == 0 && (axis == 0 || axis == -1)
+}
+
 /// Where an axis reduction starts.
 enum Start<T, A> {
     /// From this value (sums, products).
@@ -475,6 +484,13 @@ fn along_axis<T: Element, A: Element>(
     start: Start<T, A>,
     step: impl Fn(A, T) -> A + Sync,
 ) -> Result<Array> {
+    if zero_d_compat(v, axis) {
+        // Reduced over no axis: the element itself, through the reduction's first step.
+        return match start {
+            Start::Value(init) => v.map(|x: T| step(init, x)),
+            Start::First(_, conv) => v.map(|x: T| conv(x)),
+        };
+    }
     let ax = axis_index(axis, v.ndim())?;
     let mut out_shape: smallvec::SmallVec<[usize; 6]> = v.shape().into();
     let d = out_shape.remove(ax);
@@ -484,10 +500,7 @@ fn along_axis<T: Element, A: Element>(
         Start::Value(init) => fill_fresh(&o, &out_shape, init),
         Start::First(name, conv) => {
             if d == 0 {
-                return Err(Error::cast(
-                    PyErr::ValueError,
-                    format!("zero-size array to reduction operation {name} which has no identity"),
-                ));
+                return Err(Error::EmptyReduction { op: name });
             }
             // Start from index 0 along the axis, then reduce the rest.
             let first = v

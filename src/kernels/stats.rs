@@ -226,11 +226,8 @@ impl Stats for f16 {
 }
 
 /// The error of an argmin/argmax over nothing (NumPy's `ValueError`).
-fn empty(name: &str) -> Error {
-    Error::Shape(format!(
-        "attempt to get {name} of an empty sequence; {name} needs at least one element \
-         (along the axis)"
-    ))
+fn empty(name: &'static str) -> Error {
+    Error::EmptyReduction { op: name }
 }
 
 /// The result of a reduction along an empty axis `ax`: `value` everywhere (the lanes hold no
@@ -682,7 +679,7 @@ impl<'a> View<'a> {
     }
 
     /// The C-order (flat) index of the first smallest element; the first NaN if any, as in
-    /// NumPy. An [`Error::Shape`] for an empty view (NumPy's `ValueError`).
+    /// NumPy. An [`Error::EmptyReduction`] for an empty view (NumPy's `ValueError`).
     ///
     /// ```
     /// let data = [3.0f32, 1.0, 1.0, f32::NAN, 0.0, f32::NAN];

@@ -84,13 +84,7 @@ impl Layout {
                 self.strides.len()
             )));
         }
-        if self.ndim() > crate::MAX_NDIM {
-            return Err(Error::Geometry(format!(
-                "{} dimensions; a view has at most {}",
-                self.ndim(),
-                crate::MAX_NDIM
-            )));
-        }
+        Error::check_ndim(self.ndim())?;
         check_size(&self.shape, itemsize)?;
         let count = checked_count(&self.shape)?;
         // Even an empty view keeps its reach within isize, so that every index, slice and
@@ -234,13 +228,7 @@ pub(crate) fn checked_count(shape: &[usize]) -> Result<usize> {
 /// The bytes an array of `shape` needs, under NumPy's limits (at most `MAX_NDIM` axes, the
 /// size rule of [`check_size`]).
 pub(crate) fn checked_nbytes(shape: &[usize], itemsize: usize) -> Result<usize> {
-    if shape.len() > crate::MAX_NDIM {
-        return Err(Error::Shape(format!(
-            "{} dimensions; at most {} are allowed",
-            shape.len(),
-            crate::MAX_NDIM
-        )));
-    }
+    Error::check_ndim(shape.len())?;
     check_size(shape, itemsize)?;
     // The size rule bounds the product of the non-zero lengths, so this cannot overflow.
     Ok(checked_count(shape)? * itemsize)

@@ -7,10 +7,7 @@ use crate::error::{Error, PyErr, Result};
 pub(crate) fn axis_index(axis: isize, ndim: usize) -> Result<usize> {
     let n = ndim as isize;
     if axis < -n || axis >= n {
-        return Err(Error::index(
-            PyErr::IndexError,
-            format!("axis {axis} is out of bounds for array of dimension {ndim}"),
-        ));
+        return Err(Error::Axis { axis, ndim });
     }
     Ok(if axis < 0 { axis + n } else { axis } as usize)
 }
@@ -28,9 +25,10 @@ impl Layout {
         let mut seen = [false; crate::MAX_NDIM];
         for &p in perm {
             if p >= ndim {
-                return Err(Error::Shape(format!(
-                    "axis {p} is out of bounds for array of dimension {ndim}"
-                )));
+                return Err(Error::Axis {
+                    axis: p as isize,
+                    ndim,
+                });
             }
             if std::mem::replace(&mut seen[p], true) {
                 return Err(Error::Shape(format!("repeated axis {p} in permutation")));
@@ -65,10 +63,10 @@ impl Layout {
     pub fn split_at(&self, axis: usize, index: usize) -> Result<(Layout, Layout)> {
         let ndim = self.ndim();
         if axis >= ndim {
-            return Err(Error::index(
-                PyErr::IndexError,
-                format!("axis {axis} is out of bounds for array of dimension {ndim}"),
-            ));
+            return Err(Error::Axis {
+                axis: axis as isize,
+                ndim,
+            });
         }
         let d = self.shape[axis];
         if index > d {
@@ -114,13 +112,7 @@ impl Layout {
                 self.shape[k], window[k]
             )));
         }
-        if 2 * ndim > crate::MAX_NDIM {
-            return Err(Error::Geometry(format!(
-                "{} dimensions; a view has at most {}",
-                2 * ndim,
-                crate::MAX_NDIM
-            )));
-        }
+        Error::check_ndim(2 * ndim)?;
         let mut out = self.clone();
         for (d, &w) in out.shape.iter_mut().zip(window) {
             *d = *d - w + 1;
@@ -156,6 +148,10 @@ impl Layout {
 
     /// Removes one axis, which must have length 1.
     pub fn squeeze_axis(&self, axis: isize) -> Result<Layout> {
+        if self.ndim() == 0 && (axis == 0 || axis == -1) {
+            // NumPy's compatibility rule: a 0-d array squeezes axis 0 or -1 into itself.
+            return Ok(self.clone());
+        }
         let axis = axis_index(axis, self.ndim())?;
         if self.shape[axis] != 1 {
             return Err(Error::Shape(format!(
@@ -174,12 +170,8 @@ impl Layout {
     /// missing leading axis) repeats with stride 0.
     pub fn broadcast_to(&self, shape: &[usize], itemsize: usize) -> Result<Layout> {
         let (old, new) = (self.ndim(), shape.len());
-        let mismatch = || {
-            Error::Shape(format!(
-                "operands could not be broadcast together with remapped shapes \
-                 [original->remapped]: {:?} and requested shape {shape:?}",
-                self.shape.as_slice()
-            ))
+        let mismatch = || Error::Broadcast {
+            shapes: vec![self.shape.to_vec(), shape.to_vec()],
         };
         if new < old {
             return Err(Error::Shape(format!(
@@ -187,12 +179,7 @@ impl Layout {
                  ({old} > {new})"
             )));
         }
-        if new > crate::MAX_NDIM {
-            return Err(Error::Shape(format!(
-                "{new} dimensions; at most {} are allowed",
-                crate::MAX_NDIM
-            )));
-        }
+        Error::check_ndim(new)?;
         super::check_size(shape, itemsize)?;
         let lead = new - old;
         let mut strides: Strides = smallvec::smallvec![0; new];
@@ -274,14 +261,9 @@ pub(crate) fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Dims> {
             if *slot == 1 {
                 *slot = d;
             } else if d != 1 && d != *slot {
-                return Err(Error::Shape(format!(
-                    "operands could not be broadcast together with shapes {}",
-                    shapes
-                        .iter()
-                        .map(|s| format!("{s:?}"))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )));
+                return Err(Error::Broadcast {
+                    shapes: shapes.iter().map(|s| s.to_vec()).collect(),
+                });
             }
         }
     }

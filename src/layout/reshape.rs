@@ -1,7 +1,7 @@
 //! NumPy's reshape without copying (`_attempt_nocopy_reshape`, C order).
 
 use super::{c_strides, checked_count, Dims, Layout, Strides};
-use crate::error::{Error, PyErr, Result};
+use crate::error::{Error, Result};
 
 /// Resolves the one [`INFER`](crate::INFER) entry of a requested shape, as NumPy's
 /// `_fix_unknown_dimension` resolves its negative entry.
@@ -25,13 +25,7 @@ pub(crate) fn resolve_shape(requested: &[usize], count: usize) -> Result<Dims> {
             show()
         ))
     };
-    if requested.len() > crate::MAX_NDIM {
-        return Err(Error::Shape(format!(
-            "{} dimensions; at most {} are allowed",
-            requested.len(),
-            crate::MAX_NDIM
-        )));
-    }
+    Error::check_ndim(requested.len())?;
     let mut unknown = None;
     let mut known: usize = 1;
     for (k, &d) in requested.iter().enumerate() {
@@ -101,14 +95,11 @@ impl Layout {
     /// Inserts an axis of length 1 before `axis` (NumPy's `expand_dims`, a reshape).
     pub fn insert_axis(&self, axis: usize, itemsize: usize) -> Result<Layout> {
         if axis > self.ndim() {
-            return Err(Error::index(
-                PyErr::IndexError,
-                format!(
-                    "axis {axis} is out of bounds for the {} positions of a {}-dimensional view",
-                    self.ndim() + 1,
-                    self.ndim()
-                ),
-            ));
+            // NumPy's expand_dims checks the axis against the result's dimensions.
+            return Err(Error::Axis {
+                axis: axis as isize,
+                ndim: self.ndim() + 1,
+            });
         }
         let mut shape = self.shape.clone();
         shape.insert(axis, 1);

@@ -149,14 +149,9 @@ impl RawView {
 
     /// The byte order to load `T` with, or an error naming what the view holds.
     pub(crate) fn typed<T: Element>(&self) -> Result<ByteOrder> {
-        self.format.holds::<T>().ok_or_else(|| {
-            Error::Type(format!(
-                "the view's format {:?} does not hold {} (format {:?}); cast or view_as first",
-                self.format.as_str(),
-                std::any::type_name::<T>(),
-                T::FORMAT
-            ))
-        })
+        self.format
+            .holds::<T>()
+            .ok_or_else(|| Error::wrong_type::<T>(&self.format))
     }
 
     fn get_as<T: Element>(&self, index: &[usize]) -> Result<T> {

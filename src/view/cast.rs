@@ -14,23 +14,15 @@ impl RawView {
         let type_err = |msg: &str| Error::cast(PyErr::TypeError, msg);
         let value_err = |msg: &str| Error::cast(PyErr::ValueError, msg);
         if !l.is_c_contiguous_cpython(itemsize) {
-            return Err(type_err(
-                "memoryview: casts are restricted to C-contiguous views",
-            ));
+            return Err(type_err("casts are restricted to C-contiguous views"));
         }
         if (shape.is_some() || l.ndim() != 1) && l.shape.contains(&0) {
-            return Err(type_err(
-                "memoryview: cannot cast view with zeros in shape or strides",
-            ));
+            return Err(type_err("cannot cast view with zeros in shape or strides"));
         }
         if let Some(s) = shape {
-            if s.len() > crate::MAX_NDIM {
-                return Err(value_err(
-                    "memoryview: number of dimensions must not exceed 64",
-                ));
-            }
+            Error::check_ndim(s.len())?;
             if l.ndim() != 1 && s.len() != 1 {
-                return Err(type_err("memoryview: cast must be 1D -> ND or ND -> 1D"));
+                return Err(type_err("cast must be 1D -> ND or ND -> 1D"));
             }
         }
         // cast_to_1D
@@ -39,20 +31,20 @@ impl RawView {
             .filter(|f| f.native_char().is_some())
             .ok_or_else(|| {
                 value_err(
-                    "memoryview: destination format must be a native single character format \
+                    "destination format must be a native single character format \
                      prefixed with an optional '@'",
                 )
             })?;
         if !self.format.is_byte_format() && !dest.is_byte_format() {
             return Err(type_err(
-                "memoryview: cannot cast between two non-byte formats (one side must be \
+                "cannot cast between two non-byte formats (one side must be \
                  'B', 'b' or 'c')",
             ));
         }
         let nbytes = l.len() * itemsize;
         let new_size = dest.itemsize();
         if nbytes % new_size != 0 {
-            return Err(type_err("memoryview: length is not a multiple of itemsize"));
+            return Err(type_err("length is not a multiple of itemsize"));
         }
         // cast_to_ND
         let new_shape: &[usize] = match shape {
@@ -73,9 +65,7 @@ impl RawView {
                         })?;
                 }
                 if len != nbytes {
-                    return Err(type_err(
-                        "memoryview: product(shape) * itemsize != buffer size",
-                    ));
+                    return Err(type_err("product(shape) * itemsize != buffer size"));
                 }
                 s
             }

@@ -283,6 +283,12 @@ impl SharedView {
         })
     }
 
+    /// One field of a record view (NumPy's `arr["name"]`, see [`View::field`]), sharing the
+    /// buffer.
+    pub fn field(&self, name: &str) -> Result<SharedView> {
+        self.derive(|v| v.field(name))
+    }
+
     /// NumPy basic indexing (see [`View::slice_str`]), sharing the buffer.
     pub fn slice_str(&self, index: &str) -> Result<SharedView> {
         self.derive(|v| v.slice_str(index))

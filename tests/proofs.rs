@@ -64,3 +64,75 @@ fn fused_multiply_add() -> ndview::Result<()> {
     assert_eq!(out.as_slice::<f32>()?, cs);
     Ok(())
 }
+
+/// NumPy records read from a file (`arr.tofile(path)`), one field's mean per axis equal to
+/// NumPy's: through a memory map of the whole file and through `frombuffer`.
+#[cfg(not(miri))]
+#[test]
+fn numpy_records_field_means() -> ndview::Result<()> {
+    use ndview::{SharedView, Stats, View};
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/records.jsonl"
+    ))
+    .expect("the records fixture (tests/fixtures/generate.py)");
+    let dir = std::env::temp_dir().join(format!("ndview-proof-records-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let mut cases = 0;
+    for (k, line) in text.lines().enumerate() {
+        let case: serde_json::Value = serde_json::from_str(line).expect("json");
+        let format = case["format"].as_str().unwrap();
+        let rows = case["shape"][0].as_u64().unwrap() as usize;
+        let bytes: Vec<u8> = (0..case["bytes"].as_str().unwrap().len() / 2)
+            .map(|i| {
+                u8::from_str_radix(&case["bytes"].as_str().unwrap()[2 * i..2 * i + 2], 16).unwrap()
+            })
+            .collect();
+        let path = dir.join(format!("records-{k}.bin"));
+        std::fs::write(&path, &bytes)?;
+
+        // SAFETY: this test alone uses the file while it is mapped.
+        let recs = unsafe { SharedView::map_file(&path, format, &[rows, INFER], 0)? };
+        let temp = recs.field("temp")?;
+        let from_buffer = View::frombuffer(&bytes, format, None, 0)?.reshape(&[rows, INFER])?;
+        let temp2 = from_buffer.field("temp")?;
+
+        fn check<T: Stats>(
+            temp: &SharedView,
+            other: &ndview::View<'_>,
+            case: &serde_json::Value,
+        ) -> ndview::Result<()>
+        where
+            T::Mean: Into<f64>,
+        {
+            let want = |key: &str| -> Vec<f64> {
+                case[key]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap().parse().unwrap())
+                    .collect()
+            };
+            let as_f64 = |a: ndview::Array| -> Vec<f64> {
+                a.iter_as::<T::Mean>().unwrap().map(Into::into).collect()
+            };
+            assert_eq!(
+                temp.mean::<T>()?.into(),
+                case["mean"].as_str().unwrap().parse::<f64>().unwrap()
+            );
+            assert_eq!(as_f64(temp.mean_axis::<T>(0)?), want("mean_axis0"));
+            assert_eq!(as_f64(temp.par_mean_axis::<T>(1)?), want("mean_axis1"));
+            assert_eq!(as_f64(other.mean_axis::<T>(-1)?), want("mean_axis1"));
+            Ok(())
+        }
+        match case["field_format"].as_str().unwrap() {
+            "<f4" | ">f4" => check::<f32>(&temp, &temp2, &case)?,
+            "<f8" => check::<f64>(&temp, &temp2, &case)?,
+            other => panic!("unexpected field type {other}"),
+        }
+        cases += 1;
+    }
+    std::fs::remove_dir_all(&dir)?;
+    assert!(cases >= 10, "the fixture holds the cases");
+    Ok(())
+}

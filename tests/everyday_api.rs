@@ -402,3 +402,30 @@ fn zero_d_views_accept_axis_0_and_minus_1_as_numpy() {
         Err(Error::Axis { axis: 1, ndim: 0 })
     ));
 }
+
+/// Integers past isize in index text and past a format's range in values: clear errors (or
+/// CPython's clamping for slice bounds), never a wrap.
+#[test]
+fn huge_integers_clamp_or_are_refused_as_cpython() {
+    let data: Vec<u8> = (0..5).collect();
+    let v = View::from_bytes(&data);
+    let r = v.slice_str("::-99999999999999999999999").unwrap();
+    assert_eq!(r.to_vec::<u8>().unwrap(), [4, 3, 2, 1, 0]);
+    assert_eq!(v.slice_str("2:99999999999999999999999").unwrap().len(), 3);
+    let err = v.slice_str("99999999999999999999999").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Index {
+                python: ndview::PyErr::IndexError,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = ndview::Format::parse("q")
+        .unwrap()
+        .pack(&ndview::Value::Int(i128::MAX))
+        .unwrap_err();
+    assert!(matches!(err, Error::Pack { .. }), "{err}");
+}

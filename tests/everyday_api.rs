@@ -410,7 +410,7 @@ fn huge_integers_clamp_or_are_refused_as_cpython() {
     let data: Vec<u8> = (0..5).collect();
     let v = View::from_bytes(&data);
     let r = v.slice_str("::-99999999999999999999999").unwrap();
-    assert_eq!(r.to_vec::<u8>().unwrap(), [4, 3, 2, 1, 0]);
+    assert_eq!(r.to_vec::<u8>().unwrap(), [4]); // Python: list(range(5))[::-10**23] == [4]
     assert_eq!(v.slice_str("2:99999999999999999999999").unwrap().len(), 3);
     let err = v.slice_str("99999999999999999999999").unwrap_err();
     assert!(

@@ -514,7 +514,7 @@ fn stats_agree_with_numpy() {
 /// same bits as the sequential ones, in a pool of several threads.
 #[test]
 fn parallel_forms_are_bit_identical() {
-    let n = if cfg!(miri) { 300 } else { 1 << 18 };
+    let n = if cfg!(miri) { 320 } else { 1 << 18 };
     let data: Vec<f32> = (0..n)
         .map(|i| ((i as f32) * 0.618_034).sin() * 1e3 + if i % 977 == 0 { 1e7 } else { 0.0 })
         .collect();

@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{cases, hex, str_of, Failures};
+use common::{cases, hex, isizes, str_of, usizes, Failures};
 use ndview::{Array, Format, Numeric, Result, Stats, Value, View};
 use serde_json::Value as Json;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,22 +40,6 @@ struct Res {
     dtype: String,
     shape: Vec<usize>,
     vals: Vec<Num>,
-}
-
-fn usizes(j: &Json) -> Vec<usize> {
-    j.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_u64().unwrap() as usize)
-        .collect()
-}
-
-fn isizes(j: &Json) -> Vec<isize> {
-    j.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_i64().unwrap() as isize)
-        .collect()
 }
 
 /// NumPy's result as recorded: `{dtype, shape, hex}`.

@@ -4,25 +4,9 @@
 
 mod common;
 
-use common::{cases, hex, str_of, usize_of, Failures};
+use common::{cases, hex, isizes, str_of, usize_of, usizes, Failures};
 use ndview::{Format, Order, View};
 use serde_json::Value as Json;
-
-fn usizes(j: &Json) -> Vec<usize> {
-    j.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_u64().unwrap() as usize)
-        .collect()
-}
-
-fn isizes(j: &Json) -> Vec<isize> {
-    j.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_i64().unwrap() as isize)
-        .collect()
-}
 
 fn hexstr(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()

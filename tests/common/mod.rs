@@ -32,6 +32,24 @@ pub fn usize_of(case: &Json, key: &str) -> Option<usize> {
     case.get(key).and_then(Json::as_u64).map(|n| n as usize)
 }
 
+/// A JSON array of non-negative integers (shapes).
+pub fn usizes(j: &Json) -> Vec<usize> {
+    j.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect()
+}
+
+/// A JSON array of integers (strides, indices).
+pub fn isizes(j: &Json) -> Vec<isize> {
+    j.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap() as isize)
+        .collect()
+}
+
 pub fn hex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)

@@ -73,6 +73,28 @@ fn normalise(start: Option<isize>, stop: Option<isize>, step: isize, n: u64) -> 
     }
 }
 
+/// Undoes a region's new axes, integer indices and negative steps on a view of its result
+/// (`View` or `ViewMut`: the same shape methods, no shared trait).
+macro_rules! one_axis_per_array_axis {
+    ($region:expr, $view:expr) => {{
+        let mut v = $view;
+        for (j, o) in $region.out.iter().enumerate().rev() {
+            if *o == Out::New {
+                v = v.squeeze_axis(j as isize)?;
+            }
+        }
+        for (d, p) in $region.picks.iter().enumerate() {
+            if !p.kept {
+                v = v.insert_axis(d)?;
+            }
+            if p.step < 0 && p.len > 1 {
+                v = v.flip(d as isize)?;
+            }
+        }
+        Ok(v)
+    }};
+}
+
 impl Region {
     /// The whole array.
     pub fn all(shape: &[u64]) -> Region {
@@ -294,42 +316,15 @@ impl Region {
     }
 
     /// The destination with one axis per array axis, each ascending.
-    pub(crate) fn full_view_mut<'v>(&self, mut v: ViewMut<'v>) -> Result<ViewMut<'v>> {
+    pub(crate) fn full_view_mut<'v>(&self, v: ViewMut<'v>) -> Result<ViewMut<'v>> {
         self.check_shape("destination", v.shape())?;
-        for (j, o) in self.out.iter().enumerate().rev() {
-            if *o == Out::New {
-                v = v.squeeze_axis(j as isize)?;
-            }
-        }
-        for (d, p) in self.picks.iter().enumerate() {
-            if !p.kept {
-                v = v.insert_axis(d)?;
-            }
-            if p.step < 0 && p.len > 1 {
-                v = v.flip(d as isize)?;
-            }
-        }
-        Ok(v)
+        one_axis_per_array_axis!(self, v)
     }
 
     /// The source with one axis per array axis, each ascending.
     pub(crate) fn full_view<'v>(&self, src: &View<'v>) -> Result<View<'v>> {
         self.check_shape("source", src.shape())?;
-        let mut v = src.clone();
-        for (j, o) in self.out.iter().enumerate().rev() {
-            if *o == Out::New {
-                v = v.squeeze_axis(j as isize)?;
-            }
-        }
-        for (d, p) in self.picks.iter().enumerate() {
-            if !p.kept {
-                v = v.insert_axis(d)?;
-            }
-            if p.step < 0 && p.len > 1 {
-                v = v.flip(d as isize)?;
-            }
-        }
-        Ok(v)
+        one_axis_per_array_axis!(self, src.clone())
     }
 }
 

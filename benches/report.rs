@@ -2,7 +2,8 @@
 //!
 //! Environment: `NDVIEW_SIDE` (matrix side, default 4096 = 64 MiB per f32 operand),
 //! `NDVIEW_REPS` (repetitions, median reported; default 7), `NDVIEW_REPORT` (a file to write
-//! the Markdown table to).
+//! the Markdown table to), `NDVIEW_PYTHON` (the interpreter with NumPy for the NumPy rows;
+//! default `python3`, `none` to leave them out). Progress goes to stderr.
 
 mod perf;
 
@@ -24,7 +25,8 @@ fn main() {
         rayon::current_num_threads(),
         opts.reps
     );
-    let rows = perf::run(opts);
+    let report = perf::run(opts);
+    let rows = report.rows;
     let table = perf::table(&rows);
     for t in [1, rayon::current_num_threads()] {
         let (m, s) = perf::limits(&rows, t);
@@ -32,9 +34,11 @@ fn main() {
             "{t} thread(s): memcpy {m:.1} GB/s, STREAM add {s:.1} GB/s (medians over the groups)"
         );
     }
+    println!("{}\n", report.numpy);
     println!("{table}");
     if let Ok(path) = std::env::var("NDVIEW_REPORT") {
-        std::fs::write(&path, &table).expect("write the report");
+        let text = format!("{}\n\n{table}", report.numpy);
+        std::fs::write(&path, text).expect("write the report");
         println!("wrote {path}");
     }
 }

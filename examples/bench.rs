@@ -1,14 +1,15 @@
 //! Runs the performance report (the same code as `cargo bench --bench report`), writes the
-//! table to `performance.md` and draws `performance.svg` (each case's best ndview and best
-//! ndarray implementation as a fraction of `memcpy` measured in the same group; a hatched
-//! mark where ndarray has no parallel form) into `target/ndview-examples/bench/` (under
+//! table to `performance.md` and draws `performance.svg` (each case's best ndview, ndarray and
+//! NumPy implementation as a fraction of `memcpy` measured in the same group; a hatched mark
+//! where ndarray has no parallel form) into `target/ndview-examples/bench/` (under
 //! `$CARGO_TARGET_DIR` when set). Run it with `cargo run --release --example bench`.
 //!
 //! `cargo run --release --example bench -- --docs` updates the tracked docs/performance.md
 //! (between its report markers) and docs/performance.svg instead: do that on a quiet machine.
 //!
 //! Environment: `NDVIEW_SIDE` (matrix side, default 4096 = 64 MiB per f32 operand),
-//! `NDVIEW_REPS` (repetitions, median reported; default 7).
+//! `NDVIEW_REPS` (repetitions, median reported; default 7), `NDVIEW_PYTHON` (the interpreter
+//! with NumPy for the NumPy rows; default `python3`, `none` to leave them out).
 
 mod common;
 #[path = "../benches/perf/mod.rs"]
@@ -38,9 +39,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         opts.reps
     );
     println!("{heading}; this takes a minute or two");
-    let rows = perf::run(opts);
+    let report = perf::run(opts);
+    let rows = report.rows;
     let table = perf::table(&rows);
-    println!("{table}");
+    println!("{}\n\n{table}", report.numpy);
 
     let into_docs = std::env::args().any(|a| a == "--docs");
     let dir = if into_docs {
@@ -55,7 +57,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let md = dir.join("performance.md");
     let block = format!(
-        "{START}\n## {heading}\n\n![ndview and ndarray against memcpy](performance.svg)\n\n{table}\n{END}"
+        "{START}\n## {heading}\n\n![ndview, ndarray and NumPy against memcpy](performance.svg)\n\n{}\n\n{table}\n{END}",
+        report.numpy
     );
     let updated = if into_docs {
         let text = std::fs::read_to_string(&md)?;
@@ -81,7 +84,8 @@ fn best(rows: &[perf::Row], case: &str, threads: usize, lib: &str) -> Option<f64
         .max_by(|x, y| x.total_cmp(y))
 }
 
-/// Bars per case: ndview's and ndarray's best, relative to memcpy; one panel per thread count.
+/// Bars per case: ndview's, ndarray's and NumPy's best, relative to memcpy; one panel per
+/// thread count (NumPy's bar is its one-thread figure measured in that panel's groups).
 fn chart(rows: &[perf::Row], path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut cases: Vec<&str> = Vec::new();
     for r in rows.iter().filter(|r| r.unit == "GB/s") {
@@ -96,20 +100,17 @@ fn chart(rows: &[perf::Row], path: &std::path::Path) -> Result<(), Box<dyn std::
     root.fill(&WHITE)?;
     let panels = root.split_evenly((counts.len(), 1));
     for (panel, &threads) in panels.iter().zip(&counts) {
-        let bars: Vec<(usize, Option<f64>, Option<f64>)> = cases
+        let bars: Vec<(usize, [Option<f64>; 3])> = cases
             .iter()
             .enumerate()
             .map(|(k, c)| {
-                (
-                    k,
-                    best(rows, c, threads, "ndview"),
-                    best(rows, c, threads, "ndarray"),
-                )
+                let best = |lib| best(rows, c, threads, lib);
+                (k, [best("ndview"), best("ndarray"), best("NumPy")])
             })
             .collect();
         let top = bars
             .iter()
-            .flat_map(|&(_, a, b)| [a, b])
+            .flat_map(|(_, v)| *v)
             .flatten()
             .fold(1.0f64, f64::max)
             * 1.15;
@@ -140,11 +141,17 @@ fn chart(rows: &[perf::Row], path: &std::path::Path) -> Result<(), Box<dyn std::
             .draw()?;
         let blue = RGBColor(44, 110, 180);
         let grey = RGBColor(170, 170, 170);
-        for (colour, name, pick) in [(blue, "ndview", 0usize), (grey, "ndarray", 1)] {
-            ch.draw_series(bars.iter().filter_map(|&(k, a, b)| {
-                let v = if pick == 0 { a } else { b }?;
-                let x0 = k as f64 + 0.12 + 0.38 * pick as f64;
-                Some(Rectangle::new([(x0, 0.0), (x0 + 0.36, v)], colour.filled()))
+        let orange = RGBColor(230, 140, 40);
+        // Three bars per case, 0.25 wide: ndview, ndarray, NumPy.
+        let x0 = |k: usize, pick: usize| k as f64 + 0.12 + 0.26 * pick as f64;
+        for (colour, name, pick) in [
+            (blue, "ndview", 0usize),
+            (grey, "ndarray", 1),
+            (orange, "NumPy (1 thread)", 2),
+        ] {
+            ch.draw_series(bars.iter().filter_map(|(k, v)| {
+                let (v, x0) = (v[pick]?, x0(*k, pick));
+                Some(Rectangle::new([(x0, 0.0), (x0 + 0.25, v)], colour.filled()))
             }))?
             .label(name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
@@ -153,19 +160,19 @@ fn chart(rows: &[perf::Row], path: &std::path::Path) -> Result<(), Box<dyn std::
         // outlined empty bar with a cross says so instead of a missing bar.
         let missing: Vec<usize> = bars
             .iter()
-            .filter(|&&(_, a, b)| a.is_some() && b.is_none())
-            .map(|&(k, _, _)| k)
+            .filter(|(_, v)| v[0].is_some() && v[1].is_none())
+            .map(|&(k, _)| k)
             .collect();
         let h = top * 0.12;
         ch.draw_series(missing.iter().map(|&k| {
-            let x0 = k as f64 + 0.5;
-            Rectangle::new([(x0, 0.0), (x0 + 0.36, h)], grey.stroke_width(1))
+            let x0 = x0(k, 1);
+            Rectangle::new([(x0, 0.0), (x0 + 0.25, h)], grey.stroke_width(1))
         }))?
         .label("ndarray: no parallel form")
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.stroke_width(1)));
         ch.draw_series(missing.iter().map(|&k| {
-            let x0 = k as f64 + 0.5;
-            PathElement::new(vec![(x0, 0.0), (x0 + 0.36, h)], grey.stroke_width(1))
+            let x0 = x0(k, 1);
+            PathElement::new(vec![(x0, 0.0), (x0 + 0.25, h)], grey.stroke_width(1))
         }))?;
         ch.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 1.0), (cases.len() as f64, 1.0)],

@@ -686,3 +686,85 @@ fn axis_sums_are_bit_identical_in_parallel() {
         }
     }
 }
+
+/// Every `par_` twin added for the axis reductions, `allclose`, `fill_value` and `copy_from`
+/// gives exactly the sequential result, on several layouts and thread counts (sizes past the
+/// parallel threshold, NaN included so that NaN propagation is exercised).
+#[test]
+fn par_twins_match_sequential() {
+    let (r, c) = if cfg!(miri) { (5, 24) } else { (400, 700) };
+    let mut data: Vec<f32> = (0..r * c)
+        .map(|i| ((i * 7919) % 1013) as f32 * 0.001 - 0.4)
+        .collect();
+    data[c + 3] = f32::NAN;
+    let v = View::from_slice(&data).reshape(&[r, c]).unwrap();
+    let layouts = [v.clone(), v.transpose(), v.slice(s![..;-1, 1..;3]).unwrap()];
+    let counts: &[usize] = if cfg!(miri) { &[1, 3] } else { &[1, 2, 5] };
+    for w in &layouts {
+        let near = w.map(|x: f32| x + 1e-7).unwrap();
+        let far = w.map(|x: f32| if x > 0.3 { x + 1.0 } else { x }).unwrap();
+        let seq = (
+            [0isize, 1].map(|ax| {
+                (
+                    w.product_axis::<f32>(ax).unwrap(),
+                    w.min_axis::<f32>(ax).unwrap(),
+                    w.max_axis::<f32>(ax).unwrap(),
+                )
+            }),
+            w.allclose(&near.view(), 1e-5, 1e-6).unwrap(),
+            w.allclose(&far.view(), 1e-5, 1e-6).unwrap(),
+        );
+        for &threads in counts {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                for (k, ax) in [0isize, 1].into_iter().enumerate() {
+                    let (p, lo, hi) = &seq.0[k];
+                    assert_eq!(
+                        w.par_product_axis::<f32>(ax).unwrap().as_bytes(),
+                        p.as_bytes()
+                    );
+                    assert_eq!(w.par_min_axis::<f32>(ax).unwrap().as_bytes(), lo.as_bytes());
+                    assert_eq!(w.par_max_axis::<f32>(ax).unwrap().as_bytes(), hi.as_bytes());
+                }
+                // NaN is never close, so compare against a NaN-free pair as well.
+                assert_eq!(w.par_allclose(&near.view(), 1e-5, 1e-6).unwrap(), seq.1);
+                assert_eq!(w.par_allclose(&far.view(), 1e-5, 1e-6).unwrap(), seq.2);
+                let clean = near.map(|x: f32| if x.is_nan() { 0.0 } else { x }).unwrap();
+                assert!(clean.par_allclose(&clean.view(), 0.0, 0.0).unwrap());
+                assert!(!clean
+                    .par_allclose(&clean.map(|x: f32| x + 1.0).unwrap().view(), 1e-9, 0.0)
+                    .unwrap());
+                // par_copy_from and par_fill_value into a strided destination.
+                let mut a = ndview::Array::zeros("f", &[c, r]).unwrap();
+                let mut b = ndview::Array::zeros("f", &[c, r]).unwrap();
+                let t = v.transpose();
+                a.slice_mut(s![..;-1]).unwrap().par_copy_from(&t).unwrap();
+                b.slice_mut(s![..;-1]).unwrap().copy_from(&t).unwrap();
+                assert_eq!(a.as_bytes(), b.as_bytes());
+                a.par_fill_value(&Value::Float(2.5)).unwrap();
+                b.fill_value(&Value::Float(2.5)).unwrap();
+                assert_eq!(a.as_bytes(), b.as_bytes());
+                assert!(a.to_vec::<f32>().unwrap().iter().all(|&x| x == 2.5));
+            });
+        }
+    }
+    // An overlapping par_copy_from reads the whole source first, as copy_from does:
+    // a[:] = a[::-1] on one buffer, large enough to split.
+    let n = if cfg!(miri) { 64 } else { 600_000 };
+    let mut buf: Vec<i32> = (0..n as i32).collect();
+    let want: Vec<i32> = buf.iter().rev().copied().collect();
+    let f = Format::parse("i").unwrap();
+    let ptr = std::ptr::NonNull::new(buf.as_mut_ptr().cast::<u8>()).unwrap();
+    let bytes = 4 * n;
+    // SAFETY: both views cover `buf` (`bytes` bytes), which outlives them; par_copy_from reads
+    // the whole source before any thread writes.
+    unsafe {
+        let src = View::from_raw_parts(ptr, bytes, &f, &[n], &[-4], bytes - 4).unwrap();
+        let mut dst = ViewMut::from_raw_parts(ptr, bytes, &f, &[n], &[4], 0).unwrap();
+        dst.par_copy_from(&src).unwrap();
+    }
+    assert_eq!(buf, want);
+}

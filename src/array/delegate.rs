@@ -50,12 +50,19 @@ macro_rules! value_methods {
             fn sum[T: Numeric] [T]() -> Result<T::Acc>;
             fn par_sum[T: Numeric] [T]() -> Result<T::Acc>;
             fn product[T: Numeric] [T]() -> Result<T::Acc>;
+            fn par_product[T: Numeric] [T]() -> Result<T::Acc>;
             fn min[T: Numeric] [T]() -> Result<T>;
+            fn par_min[T: Numeric] [T]() -> Result<T>;
             fn max[T: Numeric] [T]() -> Result<T>;
+            fn par_max[T: Numeric] [T]() -> Result<T>;
             fn sum_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
             fn par_sum_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn product_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn par_product_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
             fn min_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn par_min_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
             fn max_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
+            fn par_max_axis[T: Numeric] [T](axis: isize) -> Result<Array>;
             fn mean[T: Stats] [T]() -> Result<T::Mean>;
             fn par_mean[T: Stats] [T]() -> Result<T::Mean>;
             fn mean_axis[T: Stats] [T](axis: isize) -> Result<Array>;
@@ -91,6 +98,7 @@ macro_rules! value_methods {
             fn clip[T: Numeric] [T](min: T, max: T) -> Result<Array>;
             fn par_clip[T: Numeric] [T](min: T, max: T) -> Result<Array>;
             fn allclose[] [](other: &View<'_>, rtol: f64, atol: f64) -> Result<bool>;
+            fn par_allclose[] [](other: &View<'_>, rtol: f64, atol: f64) -> Result<bool>;
             fn map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
             fn par_map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
         }
@@ -154,9 +162,11 @@ impl Array {
         fn fill[T: Element] [T](value: T) -> Result<()>;
         fn par_fill[T: Element] [T](value: T) -> Result<()>;
         fn fill_value[] [](value: &Value) -> Result<()>;
+        fn par_fill_value[] [](value: &Value) -> Result<()>;
         fn apply[T: Element] [T](f: impl FnMut(T) -> T) -> Result<()>;
         fn par_apply[T: Element] [T](f: impl Fn(T) -> T + Sync) -> Result<()>;
         fn copy_from[] [](src: &View<'_>) -> Result<()>;
+        fn par_copy_from[] [](src: &View<'_>) -> Result<()>;
     }
 }
 

@@ -7,22 +7,14 @@ use super::{Operand, Plan};
 use crate::layout::{Dims, Strides};
 
 /// Copies every element of `src` to the element at the same index of `dst`. Both layouts
-/// have the same shape and elements of `itemsize` bytes; the destination leads the walk.
+/// have the same shape and elements of `itemsize` bytes; the destination leads the walk. Split
+/// across rayon's pool when `parallel` is set and the copy is large.
 ///
 /// # Safety
 /// Both layouts must be valid for their buffers (every element in bounds), `dst` must be
 /// writable through its `RawBytes`, and the destination elements must not overlap the source
 /// elements (callers copy through a temporary when they might).
-pub(crate) unsafe fn copy_elements(dst: Operand<'_>, src: Operand<'_>, itemsize: usize) {
-    // SAFETY: forwarded.
-    unsafe { copy_elements_par(dst, src, itemsize, false) }
-}
-
-/// [`copy_elements`], split across rayon's pool when `parallel` is set and the copy is large.
-///
-/// # Safety
-/// As for [`copy_elements`].
-pub(crate) unsafe fn copy_elements_par(
+pub(crate) unsafe fn copy_elements(
     dst: Operand<'_>,
     src: Operand<'_>,
     itemsize: usize,

@@ -10,8 +10,8 @@ mod plan;
 mod stage;
 mod tile;
 
-pub(crate) use copy::{copy_elements, copy_elements_par};
-pub(crate) use par::{chunks, for_chunks, walk, worth_splitting};
+pub(crate) use copy::copy_elements;
+pub(crate) use par::{chunks, for_chunks, walk, walk_all, worth_splitting};
 pub(crate) use plan::Plan;
 pub(crate) use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 

@@ -28,7 +28,8 @@ fn all_pairs(
     a: &View<'_>,
     b: &View<'_>,
     broadcast: bool,
-    close: impl Fn(f64, f64) -> bool,
+    parallel: bool,
+    close: impl Fn(f64, f64) -> bool + Sync,
 ) -> bool {
     let (Ok(sa), Ok(sb)) = (real_scalar(a, "comparison"), real_scalar(b, "comparison")) else {
         return false;
@@ -50,7 +51,8 @@ fn all_pairs(
     };
     let (la, lb) = (loader(sa), loader(sb));
     let plan = plan_of(&shape, [&oa, &ob]);
-    plan.all(|[pa, pb]| {
+    let sizes = [sa.size(), sb.size()];
+    crate::engine::walk_all(&plan, sizes, parallel, |[pa, pb]| {
         // SAFETY: the plan yields element offsets of the two validated (broadcast) layouts,
         // and each loader reads the type its view's format holds.
         let (x, y) = unsafe { (la(oa.bytes.at(pa), oa.order), lb(ob.bytes.at(pb), ob.order)) };
@@ -76,13 +78,24 @@ impl<'a> View<'a> {
     /// assert!(!va.allclose(&vb, 0.0, 0.0).unwrap());
     /// ```
     pub fn allclose(&self, other: &View<'_>, rtol: f64, atol: f64) -> Result<bool> {
-        real_scalar(self, "allclose")?;
-        real_scalar(other, "allclose")?;
-        broadcast_shapes(&[self.shape(), other.shape()])?;
-        Ok(all_pairs(self, other, true, |a, b| {
-            isclose(a, b, rtol, atol)
-        }))
+        allclose(self, other, rtol, atol, false)
     }
+
+    /// [`View::allclose`] split across rayon's pool for large views (the same answer; it
+    /// stops early once any pair is not close).
+    pub fn par_allclose(&self, other: &View<'_>, rtol: f64, atol: f64) -> Result<bool> {
+        allclose(self, other, rtol, atol, true)
+    }
+}
+
+/// NumPy's `allclose`, sequential or parallel.
+fn allclose(a: &View<'_>, b: &View<'_>, rtol: f64, atol: f64, parallel: bool) -> Result<bool> {
+    real_scalar(a, "allclose")?;
+    real_scalar(b, "allclose")?;
+    broadcast_shapes(&[a.shape(), b.shape()])?;
+    Ok(all_pairs(a, b, true, parallel, |x, y| {
+        isclose(x, y, rtol, atol)
+    }))
 }
 
 /// NumPy's `isclose` for one pair (equal_nan = False).
@@ -103,7 +116,7 @@ impl approx::AbsDiffEq for View<'_> {
 
     /// Same shape, and every pair within `epsilon` of each other (as `f64`).
     fn abs_diff_eq(&self, other: &Self, epsilon: f64) -> bool {
-        all_pairs(self, other, false, |a, b| a.abs_diff_eq(&b, epsilon))
+        all_pairs(self, other, false, false, |a, b| a.abs_diff_eq(&b, epsilon))
     }
 }
 
@@ -114,7 +127,7 @@ impl approx::RelativeEq for View<'_> {
 
     /// Same shape, and every pair relatively equal as `f64`s are.
     fn relative_eq(&self, other: &Self, epsilon: f64, max_relative: f64) -> bool {
-        all_pairs(self, other, false, |a, b| {
+        all_pairs(self, other, false, false, |a, b| {
             approx::RelativeEq::relative_eq(&a, &b, epsilon, max_relative)
         })
     }
@@ -127,7 +140,7 @@ impl approx::UlpsEq for View<'_> {
 
     /// Same shape, and every pair within `max_ulps` units in the last place (as `f64`s).
     fn ulps_eq(&self, other: &Self, epsilon: f64, max_ulps: u32) -> bool {
-        all_pairs(self, other, false, |a, b| {
+        all_pairs(self, other, false, false, |a, b| {
             approx::UlpsEq::ulps_eq(&a, &b, epsilon, max_ulps)
         })
     }

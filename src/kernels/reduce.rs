@@ -318,32 +318,66 @@ impl<'a> View<'a> {
 
     /// Products along `axis`.
     pub fn product_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
-        along_axis::<T, T::Acc>(self, axis, false, Start::Value(T::acc_one()), |a, x| {
-            T::acc_mul(a, x.to_acc())
-        })
+        product_along::<T>(self, axis, false)
+    }
+
+    /// [`View::product_axis`] split across rayon's pool (bit-identical: every output element
+    /// is reduced by one thread, in index order).
+    pub fn par_product_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        product_along::<T>(self, axis, true)
     }
 
     /// Minima along `axis` (NaN wins); an error when the axis is empty.
+    ///
+    /// ```
+    /// let data = [3.0f32, -1.0, 2.0, 8.0];
+    /// let v = ndview::View::from_slice(&data).reshape(&[2, 2]).unwrap();
+    /// assert_eq!(v.min_axis::<f32>(1).unwrap().as_slice::<f32>().unwrap(), &[-1.0, 2.0]);
+    /// assert_eq!(v.par_max_axis::<f32>(0).unwrap(), v.max_axis::<f32>(0).unwrap());
+    /// ```
     pub fn min_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
-        along_axis::<T, T>(self, axis, false, Start::First("minimum", |x| x), |a, x| {
-            if a.is_nan() || (!x.is_nan() && a <= x) {
-                a
-            } else {
-                x
-            }
-        })
+        extreme_along::<T>(self, axis, false, true)
+    }
+
+    /// [`View::min_axis`] split across rayon's pool.
+    pub fn par_min_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        extreme_along::<T>(self, axis, true, true)
     }
 
     /// Maxima along `axis` (NaN wins); an error when the axis is empty.
     pub fn max_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
-        along_axis::<T, T>(self, axis, false, Start::First("maximum", |x| x), |a, x| {
-            if a.is_nan() || (!x.is_nan() && a >= x) {
-                a
-            } else {
-                x
-            }
-        })
+        extreme_along::<T>(self, axis, false, false)
     }
+
+    /// [`View::max_axis`] split across rayon's pool.
+    pub fn par_max_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
+        extreme_along::<T>(self, axis, true, false)
+    }
+}
+
+/// Products along `axis`, in index order per output element.
+fn product_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
+    along_axis::<T, T::Acc>(v, axis, parallel, Start::Value(T::acc_one()), |a, x| {
+        T::acc_mul(a, x.to_acc())
+    })
+}
+
+/// Minima (`min`) or maxima along `axis`; NaN wins, as in NumPy.
+fn extreme_along<T: Numeric>(
+    v: &View<'_>,
+    axis: isize,
+    parallel: bool,
+    min: bool,
+) -> Result<Array> {
+    let name = if min { "minimum" } else { "maximum" };
+    along_axis::<T, T>(v, axis, parallel, Start::First(name, |x| x), move |a, x| {
+        let keep = if min { a <= x } else { a >= x };
+        if a.is_nan() || (!x.is_nan() && keep) {
+            a
+        } else {
+            x
+        }
+    })
 }
 
 /// Sums along `axis`: pairwise per lane when the axis varies fastest in memory, else rows

@@ -2,7 +2,7 @@
 
 use super::{Order, RawView, View, ViewMut};
 use crate::element::Element;
-use crate::engine::{copy_elements, copy_elements_par, for_each_indexed, Operand, Plan};
+use crate::engine::{copy_elements, for_each_indexed, Operand, Plan};
 use crate::error::{Error, PyErr, Result};
 use crate::format::ByteOrder;
 use crate::layout::{c_strides, f_strides, Layout};
@@ -95,7 +95,7 @@ impl RawView {
         // SAFETY: both layouts are valid for their buffers (dst is contiguous over exactly n
         // writable bytes, src describes this view's elements, or for the physical case the n
         // bytes they occupy), and the caller keeps them apart.
-        unsafe { copy_elements_par(dst, src, item, parallel) };
+        unsafe { copy_elements(dst, src, item, parallel) };
     }
 
     fn tobytes(&self, order: Order, parallel: bool) -> Result<Vec<u8>> {
@@ -339,14 +339,27 @@ impl<'a> ViewMut<'a> {
 
     /// Writes `value` (packed once) into every element.
     pub fn fill_value(&mut self, value: &Value) -> Result<()> {
+        self.fill_value_with(value, false)
+    }
+
+    /// [`ViewMut::fill_value`] split across rayon's pool for large views.
+    pub fn par_fill_value(&mut self, value: &Value) -> Result<()> {
+        self.fill_value_with(value, true)
+    }
+
+    fn fill_value_with(&mut self, value: &Value, parallel: bool) -> Result<()> {
         let mut buf: ElementBuf = smallvec::smallvec![0; self.itemsize()];
         self.raw.format.pack_into(value, &mut buf)?;
         let l = &self.raw.layout;
         let plan = Plan::new(&l.shape, [&l.strides], [l.offset]);
         let bytes = self.raw.bytes;
-        plan.for_each(|[off]| {
-            // SAFETY: each offset is an element of the validated, writable layout.
-            unsafe { bytes.write_from(off, &buf) }
+        let [step] = plan.inner_strides();
+        crate::engine::walk(&plan, [buf.len()], parallel, |[off], len| {
+            for i in 0..len as isize {
+                // SAFETY: each offset is an element of the validated, writable layout, and
+                // the walk hands every element to exactly one run.
+                unsafe { bytes.write_from(off + i * step, &buf) }
+            }
         });
         Ok(())
     }
@@ -365,6 +378,15 @@ impl<'a> ViewMut<'a> {
     /// assert_eq!(dst, [4, 3, 2, 1]);
     /// ```
     pub fn copy_from(&mut self, src: &View<'_>) -> Result<()> {
+        self.copy_from_with(src, false)
+    }
+
+    /// [`ViewMut::copy_from`] split across rayon's pool for large views.
+    pub fn par_copy_from(&mut self, src: &View<'_>) -> Result<()> {
+        self.copy_from_with(src, true)
+    }
+
+    fn copy_from_with(&mut self, src: &View<'_>, parallel: bool) -> Result<()> {
         let strip = |f: &str| f.strip_prefix('@').unwrap_or(f).to_owned();
         let (d, s) = (&self.raw, &src.raw);
         if strip(d.format.as_str()) != strip(s.format.as_str())
@@ -392,7 +414,7 @@ impl<'a> ViewMut<'a> {
         let overlap = matches!((da, sa), (Some((a, b)), Some((c, e))) if a < e && c < b);
         if overlap {
             // Read everything first, then write from the private copy.
-            let tmp = s.tobytes(Order::C, false)?;
+            let tmp = s.tobytes(Order::C, parallel)?;
             let tmp_layout = Layout::c_contiguous(&s.layout.shape, is);
             let from = Operand {
                 bytes: RawBytes::of(&tmp),
@@ -400,11 +422,11 @@ impl<'a> ViewMut<'a> {
             };
             // SAFETY: the destination layout is valid and writable; the temporary is a
             // separate allocation holding a valid C-contiguous layout of the same shape.
-            unsafe { copy_elements(self.raw.operand(), from, is) };
+            unsafe { copy_elements(self.raw.operand(), from, is, parallel) };
         } else {
             // SAFETY: both layouts are valid for their buffers, the destination is writable,
             // and their byte ranges do not intersect.
-            unsafe { copy_elements(self.raw.operand(), src.raw.operand(), is) };
+            unsafe { copy_elements(self.raw.operand(), src.raw.operand(), is, parallel) };
         }
         Ok(())
     }

@@ -1,9 +1,10 @@
 //! The typed bridge: Rust types that a format can hold.
 
+use crate::format::table::scalar_table;
 use crate::format::{ByteOrder, Format, Scalar};
 use crate::value::Value;
 use half::f16;
-use num_complex::{Complex32, Complex64};
+use std::mem::size_of;
 use std::sync::OnceLock;
 
 mod sealed {
@@ -86,25 +87,10 @@ pub trait Element:
 impl Scalar {
     /// The shared parsed native [`Format`] of this scalar.
     pub fn format(self) -> Format {
-        const ALL: [Scalar; 14] = [
-            Scalar::Bool,
-            Scalar::I8,
-            Scalar::U8,
-            Scalar::I16,
-            Scalar::U16,
-            Scalar::I32,
-            Scalar::U32,
-            Scalar::I64,
-            Scalar::U64,
-            Scalar::F16,
-            Scalar::F32,
-            Scalar::F64,
-            Scalar::C64,
-            Scalar::C128,
-        ];
         static CACHE: OnceLock<Vec<Format>> = OnceLock::new();
         let cache = CACHE.get_or_init(|| {
-            ALL.iter()
+            Scalar::ALL
+                .iter()
                 .map(|s| {
                     Format::parse(s.native_format())
                         .expect("native formats parse")
@@ -112,12 +98,26 @@ impl Scalar {
                 })
                 .collect()
         });
-        let idx = ALL
-            .iter()
-            .position(|&s| s == self)
-            .expect("ALL lists every scalar");
-        cache[idx].clone()
+        // `ALL` lists the variants in declaration order, so a variant's index is its
+        // discriminant.
+        cache[self as usize].clone()
     }
+}
+
+/// Loads a `T` from the first `size_of::<T>()` bytes of `bytes` (panics if there are fewer).
+#[inline(always)]
+pub(crate) fn load_from<T: Element>(bytes: &[u8], order: ByteOrder) -> T {
+    let b = &bytes[..size_of::<T>()];
+    // SAFETY: `b` is `size_of::<T>()` readable bytes.
+    unsafe { T::load(b.as_ptr(), order) }
+}
+
+/// Stores `value` into the first `size_of::<T>()` bytes of `bytes` (panics if there are fewer).
+#[inline(always)]
+pub(crate) fn store_to<T: Element>(value: T, bytes: &mut [u8], order: ByteOrder) {
+    let b = &mut bytes[..size_of::<T>()];
+    // SAFETY: `b` is `size_of::<T>()` writable bytes.
+    unsafe { value.store(b.as_mut_ptr(), order) }
 }
 
 impl Format {
@@ -133,11 +133,69 @@ impl Format {
     }
 }
 
-macro_rules! int_element {
-    ($($t:ty, $s:ident, $f:literal;)*) => {$(
+/// Conversion from `f64` as `struct.pack` does it for a float code (a C cast).
+trait FromF64 {
+    fn from_f64(x: f64) -> Self;
+}
+
+impl FromF64 for f16 {
+    fn from_f64(x: f64) -> Self {
+        f16::from_f64(x)
+    }
+}
+
+impl FromF64 for f32 {
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+}
+
+impl FromF64 for f64 {
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+}
+
+/// The `Element` impl of one machine type, by kind.
+macro_rules! element_impl {
+    (Bool, $t:ty, $s:expr, $f:expr) => {
         impl sealed::Sealed for $t {}
         impl Element for $t {
-            const SCALAR: Scalar = Scalar::$s;
+            const SCALAR: Scalar = $s;
+            const FORMAT: &'static str = $f;
+            const ANY_BIT_PATTERN: bool = false;
+            fn to_value(self) -> Value {
+                Value::Bool(self)
+            }
+            fn from_value(v: &Value) -> Option<Self> {
+                Some(v.truthy())
+            }
+            fn swap_bytes(self) -> Self {
+                self
+            }
+            #[inline(always)]
+            unsafe fn load(ptr: *const u8, _order: ByteOrder) -> Self {
+                // SAFETY: the caller guarantees one readable byte; reading it as u8 is valid
+                // for any value, and struct's rule makes every nonzero byte true.
+                unsafe { ptr.read() != 0 }
+            }
+            #[inline(always)]
+            unsafe fn store(self, ptr: *mut u8, _order: ByteOrder) {
+                // SAFETY: the caller guarantees one writable byte.
+                unsafe { ptr.write(u8::from(self)) }
+            }
+        }
+    };
+    (Signed, $t:ty, $s:expr, $f:expr) => {
+        element_impl!(Int, $t, $s, $f);
+    };
+    (Unsigned, $t:ty, $s:expr, $f:expr) => {
+        element_impl!(Int, $t, $s, $f);
+    };
+    (Int, $t:ty, $s:expr, $f:expr) => {
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            const SCALAR: Scalar = $s;
             const FORMAT: &'static str = $f;
             fn to_value(self) -> Value {
                 Value::Int(self as i128)
@@ -150,109 +208,59 @@ macro_rules! int_element {
                 <$t>::swap_bytes(self)
             }
         }
-    )*};
-}
-
-int_element! {
-    u8, U8, "B";
-    i8, I8, "b";
-    u16, U16, "H";
-    i16, I16, "h";
-    u32, U32, "I";
-    i32, I32, "i";
-    u64, U64, "Q";
-    i64, I64, "q";
-}
-
-#[cfg(target_pointer_width = "64")]
-int_element! {
-    usize, U64, "N";
-    isize, I64, "n";
-}
-
-#[cfg(target_pointer_width = "32")]
-int_element! {
-    usize, U32, "N";
-    isize, I32, "n";
-}
-
-macro_rules! float_element {
-    ($($t:ty, $s:ident, $f:literal, $from:expr;)*) => {$(
+    };
+    (Float, $t:ty, $s:expr, $f:expr) => {
         impl sealed::Sealed for $t {}
         impl Element for $t {
-            const SCALAR: Scalar = Scalar::$s;
+            const SCALAR: Scalar = $s;
             const FORMAT: &'static str = $f;
             fn to_value(self) -> Value {
                 Value::from(self)
             }
             fn from_value(v: &Value) -> Option<Self> {
-                v.as_f64().map($from)
+                v.as_f64().map(FromF64::from_f64)
             }
             #[inline(always)]
             fn swap_bytes(self) -> Self {
                 <$t>::from_bits(self.to_bits().swap_bytes())
             }
         }
-    )*};
-}
-
-float_element! {
-    f16, F16, "e", f16::from_f64;
-    f32, F32, "f", |x: f64| x as f32;
-    f64, F64, "d", |x: f64| x;
-}
-
-impl sealed::Sealed for bool {}
-impl Element for bool {
-    const SCALAR: Scalar = Scalar::Bool;
-    const FORMAT: &'static str = "?";
-    const ANY_BIT_PATTERN: bool = false;
-    fn to_value(self) -> Value {
-        Value::Bool(self)
-    }
-    fn from_value(v: &Value) -> Option<Self> {
-        Some(v.truthy())
-    }
-    fn swap_bytes(self) -> Self {
-        self
-    }
-    #[inline(always)]
-    unsafe fn load(ptr: *const u8, _order: ByteOrder) -> Self {
-        // SAFETY: the caller guarantees one readable byte; reading it as u8 is valid for any
-        // value, and struct's rule makes every nonzero byte true.
-        unsafe { ptr.read() != 0 }
-    }
-    #[inline(always)]
-    unsafe fn store(self, ptr: *mut u8, _order: ByteOrder) {
-        // SAFETY: the caller guarantees one writable byte.
-        unsafe { ptr.write(u8::from(self)) }
-    }
-}
-
-macro_rules! complex_element {
-    ($($t:ty, $s:ident, $f:literal, $part:ty;)*) => {$(
+    };
+    (Complex, $t:ty, $s:expr, $f:expr) => {
         impl sealed::Sealed for $t {}
         impl Element for $t {
-            const SCALAR: Scalar = Scalar::$s;
+            const SCALAR: Scalar = $s;
             const FORMAT: &'static str = $f;
             fn to_value(self) -> Value {
                 Value::from(self)
             }
             fn from_value(v: &Value) -> Option<Self> {
-                v.as_complex().map(|c| <$t>::new(c.re as $part, c.im as $part))
+                v.as_complex()
+                    .map(|c| <$t>::new(FromF64::from_f64(c.re), FromF64::from_f64(c.im)))
             }
             #[inline(always)]
             fn swap_bytes(self) -> Self {
-                <$t>::new(
-                    <$part>::from_bits(self.re.to_bits().swap_bytes()),
-                    <$part>::from_bits(self.im.to_bits().swap_bytes()),
-                )
+                <$t>::new(Element::swap_bytes(self.re), Element::swap_bytes(self.im))
             }
         }
-    )*};
+    };
 }
 
-complex_element! {
-    Complex32, C64, "Zf", f32;
-    Complex64, C128, "Zd", f64;
+/// The `Element` impls of every machine type (a `scalar_table!` callback).
+macro_rules! element_impls {
+    ([] $($v:ident, $t:ty, $fmt:literal, $kind:ident, $doc:literal;)*) => {
+        $(element_impl!($kind, $t, Scalar::$v, $fmt);)*
+    };
 }
+scalar_table!([element_impls]);
+
+/// The integer machine type of `size` bytes; a compile error where there is none.
+const fn int_scalar(signed: bool, size: usize) -> Scalar {
+    match Scalar::int(signed, size) {
+        Some(s) => s,
+        None => panic!("no integer machine type of this size"),
+    }
+}
+
+element_impl!(Unsigned, usize, int_scalar(false, size_of::<usize>()), "N");
+element_impl!(Signed, isize, int_scalar(true, size_of::<isize>()), "n");

@@ -1,62 +1,26 @@
 //! `unpack` and `pack`: values in and out of bytes, exactly as `struct` does it.
 
-use super::code::{Code, Scalar};
-use super::item::{ByteOrder, Item, Mode};
+use super::code::{Code, Holds, Scalar, ScalarKind};
+use super::item::{ByteOrder, Item};
+use super::table::with_scalar;
 use super::Format;
+use crate::element::{load_from, store_to, Element};
 use crate::error::{Error, PyErr, Result};
-use crate::value::{Complex64, Value};
+use crate::value::Value;
 use half::f16;
-
-/// Reads `N` bytes at `at` as a native-order array, swapping if `order` is not native.
-fn read<const N: usize>(bytes: &[u8], at: usize, order: ByteOrder) -> [u8; N] {
-    let mut a: [u8; N] = bytes[at..at + N]
-        .try_into()
-        .expect("caller checked the length");
-    if !order.is_native() {
-        a.reverse();
-    }
-    a
-}
-
-fn write<const N: usize>(out: &mut [u8], at: usize, order: ByteOrder, mut a: [u8; N]) {
-    if !order.is_native() {
-        a.reverse();
-    }
-    out[at..at + N].copy_from_slice(&a);
-}
 
 /// Decodes one numeric value of type `s` stored at `at`.
 pub(crate) fn decode_scalar(bytes: &[u8], at: usize, s: Scalar, order: ByteOrder) -> Value {
-    match s {
-        Scalar::Bool => Value::Bool(bytes[at] != 0),
-        Scalar::I8 => Value::Int(i128::from(bytes[at] as i8)),
-        Scalar::U8 => Value::Int(i128::from(bytes[at])),
-        Scalar::I16 => Value::Int(i16::from_ne_bytes(read(bytes, at, order)).into()),
-        Scalar::U16 => Value::Int(u16::from_ne_bytes(read(bytes, at, order)).into()),
-        Scalar::I32 => Value::Int(i32::from_ne_bytes(read(bytes, at, order)).into()),
-        Scalar::U32 => Value::Int(u32::from_ne_bytes(read(bytes, at, order)).into()),
-        Scalar::I64 => Value::Int(i64::from_ne_bytes(read(bytes, at, order)).into()),
-        Scalar::U64 => Value::Int(u64::from_ne_bytes(read(bytes, at, order)).into()),
-        Scalar::F16 => Value::Float(f16::from_ne_bytes(read(bytes, at, order)).to_f64()),
-        Scalar::F32 => Value::Float(f32::from_ne_bytes(read(bytes, at, order)).into()),
-        Scalar::F64 => Value::Float(f64::from_ne_bytes(read(bytes, at, order))),
-        Scalar::C64 => Value::Complex(Complex64::new(
-            f32::from_ne_bytes(read(bytes, at, order)).into(),
-            f32::from_ne_bytes(read(bytes, at + 4, order)).into(),
-        )),
-        Scalar::C128 => Value::Complex(Complex64::new(
-            f64::from_ne_bytes(read(bytes, at, order)),
-            f64::from_ne_bytes(read(bytes, at + 8, order)),
-        )),
-    }
+    with_scalar!(s, T => load_from::<T>(&bytes[at..], order).to_value())
 }
 
 /// Decodes one element of `item` (one repetition, one sub-array cell) stored at `at`.
 fn decode_element(item: &Item, bytes: &[u8], at: usize) -> Result<Value> {
-    Ok(match item.code {
-        Code::Char => Value::Bytes(vec![bytes[at]]),
-        Code::Bytes => Value::Bytes(bytes[at..at + item.elem_size].to_vec()),
-        Code::Pascal => {
+    Ok(match item.code.holds() {
+        Holds::Pad => return Err(Error::Unpack("pad bytes ('x') have no value".to_owned())),
+        Holds::Char => Value::Bytes(vec![bytes[at]]),
+        Holds::Bytes => Value::Bytes(bytes[at..at + item.elem_size].to_vec()),
+        Holds::Pascal => {
             // CPython cannot unpack `0p` (SystemError); ndview gives b''.
             let len = item.elem_size;
             let n = if len == 0 {
@@ -66,11 +30,17 @@ fn decode_element(item: &Item, bytes: &[u8], at: usize) -> Result<Value> {
             };
             Value::Bytes(bytes.get(at + 1..at + 1 + n).unwrap_or(&[]).to_vec())
         }
-        Code::Struct => Value::Tuple(decode_items(&item.fields, bytes, at)?),
-        code => {
-            let s = code
-                .scalar(item.elem_size)
-                .expect("every other code is numeric");
+        Holds::Struct => Value::Tuple(decode_items(&item.fields, bytes, at)?),
+        Holds::Signed | Holds::Unsigned | Holds::Pointer | Holds::Scalar(_) => {
+            // The code table is checked at compile time to have a machine type for every
+            // size a numeric code takes, so this is always `Some`.
+            let Some(s) = item.scalar() else {
+                return Err(Error::Unpack(format!(
+                    "no machine type holds a {}-byte '{}'",
+                    item.elem_size,
+                    item.code.as_str()
+                )));
+            };
             decode_scalar(bytes, at, s, item.byte_order())
         }
     })
@@ -318,7 +288,6 @@ fn not_float(v: &Value) -> Error {
 }
 
 fn encode_element(item: &Item, v: &Value, out: &mut [u8], at: usize) -> Result<()> {
-    let order = item.byte_order();
     let bytes_arg = |what: &str| match v {
         Value::Bytes(b) => Ok(b.as_slice()),
         _ => Err(Error::pack(
@@ -329,9 +298,9 @@ fn encode_element(item: &Item, v: &Value, out: &mut [u8], at: usize) -> Result<(
             ),
         )),
     };
-    match item.code {
-        Code::Pad => {}
-        Code::Char => match v {
+    match item.code.holds() {
+        Holds::Pad => {}
+        Holds::Char => match v {
             Value::Bytes(b) if b.len() == 1 => out[at] = b[0],
             _ => {
                 return Err(Error::pack(
@@ -340,12 +309,12 @@ fn encode_element(item: &Item, v: &Value, out: &mut [u8], at: usize) -> Result<(
                 ))
             }
         },
-        Code::Bytes => {
+        Holds::Bytes => {
             let b = bytes_arg("'s'")?;
             let n = b.len().min(item.elem_size);
             out[at..at + n].copy_from_slice(&b[..n]);
         }
-        Code::Pascal => {
+        Holds::Pascal => {
             let b = bytes_arg("'p'")?;
             if item.elem_size > 0 {
                 let n = b.len().min(item.elem_size - 1);
@@ -353,99 +322,100 @@ fn encode_element(item: &Item, v: &Value, out: &mut [u8], at: usize) -> Result<(
                 out[at] = n.min(255) as u8;
             }
         }
-        Code::Struct => {
+        Holds::Struct => {
             let values = args(v, item.struct_values)?;
             encode_items(&item.fields, values, out, at)?;
         }
-        Code::Bool => out[at] = u8::from(v.truthy()),
-        Code::Half => {
+        Holds::Signed => encode_int(item, v, out, at, Range::Signed)?,
+        Holds::Unsigned => encode_int(item, v, out, at, Range::Unsigned)?,
+        Holds::Pointer => encode_int(item, v, out, at, Range::Either)?,
+        Holds::Scalar(s) => encode_scalar(item, s, v, out, at)?,
+    }
+    Ok(())
+}
+
+/// The values an integer code packs.
+#[derive(Clone, Copy, PartialEq)]
+enum Range {
+    Signed,
+    Unsigned,
+    /// Anything a signed or an unsigned integer of the size holds (`P`).
+    Either,
+}
+
+fn encode_int(item: &Item, v: &Value, out: &mut [u8], at: usize, range: Range) -> Result<()> {
+    let i = v.as_int().ok_or_else(|| not_int(v))?;
+    let size = item.elem_size;
+    let bits = 8 * size as u32;
+    let (lo, hi) = match range {
+        Range::Either => (-(1i128 << (bits - 1)), (1i128 << bits) - 1),
+        Range::Signed => (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1),
+        Range::Unsigned => (0, (1i128 << bits) - 1),
+    };
+    if i < lo || i > hi {
+        let python = if range == Range::Either {
+            PyErr::OverflowError
+        } else {
+            PyErr::StructError
+        };
+        return Err(Error::pack(
+            python,
+            format!(
+                "'{}' format requires {lo} <= number <= {hi} (got {i})",
+                item.code.as_str()
+            ),
+        ));
+    }
+    let le = (i as u128).to_le_bytes();
+    let mut b = [0u8; 16];
+    b[..size].copy_from_slice(&le[..size]);
+    if item.byte_order() == ByteOrder::Big {
+        b[..size].reverse();
+    }
+    out[at..at + size].copy_from_slice(&b[..size]);
+    Ok(())
+}
+
+/// Packs one value of a code that holds a fixed machine type.
+fn encode_scalar(item: &Item, s: Scalar, v: &Value, out: &mut [u8], at: usize) -> Result<()> {
+    let order = item.byte_order();
+    let out = &mut out[at..];
+    match s.kind() {
+        ScalarKind::Bool => out[0] = u8::from(v.truthy()),
+        ScalarKind::Signed => encode_int(item, v, out, 0, Range::Signed)?,
+        ScalarKind::Unsigned => encode_int(item, v, out, 0, Range::Unsigned)?,
+        ScalarKind::Float => {
             let x = v.as_f64().ok_or_else(|| not_float(v))?;
-            let h = if x.is_nan() {
+            if s == Scalar::F16 && x.is_nan() {
                 // CPython packs every NaN as the quiet NaN with the sign kept.
-                f16::from_bits(if x.is_sign_negative() { 0xfe00 } else { 0x7e00 })
-            } else {
-                f16::from_f64(x)
-            };
-            if h.is_infinite() && x.is_finite() {
-                return Err(Error::pack(
-                    PyErr::OverflowError,
-                    "float too large to pack with e format",
-                ));
+                let h = f16::from_bits(if x.is_sign_negative() { 0xfe00 } else { 0x7e00 });
+                store_to(h, out, order);
+                return Ok(());
             }
-            write(out, at, order, h.to_ne_bytes());
+            // Half floats always check for overflow; other floats only in the standard
+            // modes (native 'f' is a C cast: 1e300 gives inf, as in CPython).
+            let checked = s == Scalar::F16 || !item.mode.native_sizes();
+            with_scalar!(s, T => {
+                let y = T::from_value(&Value::Float(x)).ok_or_else(|| not_float(v))?;
+                let inf = y.to_value().as_f64().is_some_and(f64::is_infinite);
+                if checked && inf && x.is_finite() {
+                    return Err(Error::pack(
+                        PyErr::OverflowError,
+                        format!("float too large to pack with {} format", item.code.as_str()),
+                    ));
+                }
+                store_to(y, out, order)
+            })
         }
-        Code::Float => {
-            let x = v.as_f64().ok_or_else(|| not_float(v))?;
-            let y = x as f32;
-            // Only the standard modes check; native 'f' is a C cast (1e300 -> inf).
-            if item.mode != Mode::Native
-                && item.mode != Mode::NativeUnaligned
-                && y.is_infinite()
-                && x.is_finite()
-            {
-                return Err(Error::pack(
-                    PyErr::OverflowError,
-                    "float too large to pack with f format",
-                ));
-            }
-            write(out, at, order, y.to_ne_bytes());
-        }
-        Code::Double => {
-            let x = v.as_f64().ok_or_else(|| not_float(v))?;
-            write(out, at, order, x.to_ne_bytes());
-        }
-        Code::ComplexFloat | Code::ComplexDouble => {
-            let c = v.as_complex().ok_or_else(|| {
+        ScalarKind::Complex => with_scalar!(s, T => {
+            let c = T::from_value(v).ok_or_else(|| {
                 Error::pack(
                     PyErr::TypeError,
                     format!("a complex item needs a number, got {}", v.type_name()),
                 )
             })?;
-            if item.code == Code::ComplexFloat {
-                write(out, at, order, (c.re as f32).to_ne_bytes());
-                write(out, at + 4, order, (c.im as f32).to_ne_bytes());
-            } else {
-                write(out, at, order, c.re.to_ne_bytes());
-                write(out, at + 8, order, c.im.to_ne_bytes());
-            }
-        }
-        code => {
-            let i = v.as_int().ok_or_else(|| not_int(v))?;
-            let size = item.elem_size;
-            let signed = code
-                .scalar(size)
-                .is_some_and(|s| matches!(s, Scalar::I8 | Scalar::I16 | Scalar::I32 | Scalar::I64));
-            let bits = 8 * size as u32;
-            // `P` takes any value a signed or unsigned pointer-sized integer holds.
-            let (lo, hi) = if code == Code::Pointer {
-                (-(1i128 << (bits - 1)), (1i128 << bits) - 1)
-            } else if signed {
-                (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-            } else {
-                (0, (1i128 << bits) - 1)
-            };
-            if i < lo || i > hi {
-                let python = if code == Code::Pointer {
-                    PyErr::OverflowError
-                } else {
-                    PyErr::StructError
-                };
-                return Err(Error::pack(
-                    python,
-                    format!(
-                        "'{}' format requires {lo} <= number <= {hi} (got {i})",
-                        code.as_str()
-                    ),
-                ));
-            }
-            let le = (i as u128).to_le_bytes();
-            let mut b = [0u8; 8];
-            b[..size].copy_from_slice(&le[..size]);
-            if order == ByteOrder::Big {
-                b[..size].reverse();
-            }
-            out[at..at + size].copy_from_slice(&b[..size]);
-        }
+            store_to(c, out, order)
+        }),
     }
     Ok(())
 }

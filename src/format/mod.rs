@@ -8,7 +8,9 @@ mod code;
 mod codec;
 mod item;
 mod parse;
+pub(crate) mod table;
 pub use parse::MAX_NESTING;
+pub(crate) use table::with_real_scalar;
 
 pub use code::{Code, Scalar};
 pub(crate) use codec::nest;

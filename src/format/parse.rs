@@ -5,7 +5,8 @@
 //! ```text
 //! format := ws* (prefix ws*)? (item ws*)*
 //! item   := ('(' dims ')')? prefix? count? code (':' name ':')?
-//! code   := one of "xcbB?hHiIlLqQnNefdspP" | 'Zf' | 'Zd' | 'T{' format-body '}'
+//! code   := a code of the table (format/table.rs): one of "xcbB?hHiIlLqQnNefdFDspP",
+//!           'Zf', 'Zd'; or 'T{' format-body '}'
 //! ```
 //!
 //! The prefix is sticky: it stays in force until the next prefix, across `T{...}` boundaries,
@@ -13,7 +14,7 @@
 //! level (native alignment pads before an item, never at the end) and C struct layout inside a
 //! `T{...}` that ends in native mode (trailing padding to the struct's alignment).
 
-use super::code::Code;
+use super::code::{Code, Dialect, CODES_HELP};
 use super::item::{Item, Mode};
 use crate::error::{Error, Result};
 
@@ -28,9 +29,6 @@ pub(crate) struct Parsed {
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
 }
-
-const CODES_HELP: &str =
-    "expected a format code (x c b B ? h H i I l L q Q n N e f d s p P, Zf, Zd or T{...})";
 
 const SHAPE_FIRST: &str = "a sub-array shape must come before the byte-order prefix, as in (2,3)<h";
 
@@ -282,34 +280,30 @@ impl<'s> Parser<'s> {
                 let inner = inner?;
                 (Code::Struct, inner.items, Some((inner.size, inner.align)))
             }
-            Some(b'Z') => {
-                self.extension(code_at);
-                let code = match self.bytes.get(self.pos + 1) {
-                    Some(b'f') => Code::ComplexFloat,
-                    Some(b'd') => Code::ComplexDouble,
-                    _ => {
-                        return Err(self
-                            .error("'Z' must be followed by 'f' or 'd' (complex float or double)"))
-                    }
-                };
-                self.pos += 2;
-                (code, Vec::new(), None)
-            }
-            Some(c) => match Code::from_char(c) {
+            Some(c) => match Code::lookup(&self.bytes[self.pos..]) {
                 Some(code) if code.native_only() && !self.mode.native_sizes() => {
                     return Err(self.error(format!(
                         "'{}' is only available with native sizes ('@', '^' or no prefix), \
                          not after '{}'",
-                        c as char,
+                        code.as_str(),
                         self.mode.as_char()
                     )))
                 }
                 Some(code) => {
-                    if code.native_only() || code == Code::Pascal {
-                        self.struct_only_at.get_or_insert(code_at);
+                    match code.dialect() {
+                        Dialect::Both => {}
+                        Dialect::Struct => {
+                            self.struct_only_at.get_or_insert(code_at);
+                        }
+                        Dialect::Pep3118 => self.extension(code_at),
                     }
-                    self.pos += 1;
+                    self.pos += code.as_str().len();
                     (code, Vec::new(), None)
+                }
+                None if c == b'Z' => {
+                    return Err(
+                        self.error("'Z' must be followed by 'f' or 'd' (complex float or double)")
+                    )
                 }
                 None => {
                     return Err(self.error(format!("{}; {CODES_HELP}", self.describe_current())))
@@ -322,7 +316,9 @@ impl<'s> Parser<'s> {
             (_, Some((size, align))) => (size, align),
             (c, None) if c.count_is_length() => (count, 1),
             (c, None) => {
-                let info = c.info(self.mode.native_sizes());
+                let info = c.info(self.mode.native_sizes()).ok_or_else(|| {
+                    self.error_at(code_at, format!("'{}' has no size here", c.as_str()))
+                })?;
                 (info.size, info.align)
             }
         };

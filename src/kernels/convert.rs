@@ -12,76 +12,27 @@ use std::any::TypeId;
 use std::mem::size_of;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Calls `$body` with `$T` bound to the Rust type of a real scalar, or evaluates `$other` for
-/// complex scalars.
-macro_rules! with_real_scalar {
-    ($scalar:expr, $T:ident => $body:expr, $other:expr) => {
-        match $scalar {
-            Scalar::Bool => {
-                type $T = bool;
-                $body
-            }
-            Scalar::I8 => {
-                type $T = i8;
-                $body
-            }
-            Scalar::U8 => {
-                type $T = u8;
-                $body
-            }
-            Scalar::I16 => {
-                type $T = i16;
-                $body
-            }
-            Scalar::U16 => {
-                type $T = u16;
-                $body
-            }
-            Scalar::I32 => {
-                type $T = i32;
-                $body
-            }
-            Scalar::U32 => {
-                type $T = u32;
-                $body
-            }
-            Scalar::I64 => {
-                type $T = i64;
-                $body
-            }
-            Scalar::U64 => {
-                type $T = u64;
-                $body
-            }
-            Scalar::F16 => {
-                type $T = half::f16;
-                $body
-            }
-            Scalar::F32 => {
-                type $T = f32;
-                $body
-            }
-            Scalar::F64 => {
-                type $T = f64;
-                $body
-            }
-            _ => $other,
-        }
-    };
-}
-pub(crate) use with_real_scalar;
+/// The type dispatch generated from the scalar table (format/table.rs): `$body` with `$T`
+/// bound to the Rust type of a real scalar, `$other` for complex scalars.
+pub(crate) use crate::format::with_real_scalar;
 
 /// The real scalar type a view holds, or an error saying what it holds instead.
 pub(crate) fn real_scalar(v: &View<'_>, what: &str) -> Result<Scalar> {
     match v.format().scalar() {
-        Some((s, _)) if v.itemsize() == s.size() && !matches!(s, Scalar::C64 | Scalar::C128) => {
-            Ok(s)
-        }
+        Some((s, _)) if v.itemsize() == s.size() && !s.is_complex() => Ok(s),
         _ => Err(Error::Type(format!(
             "{what} needs a view of one real number per element; format {:?} is not one",
             v.format().as_str()
         ))),
     }
+}
+
+/// The error for a complex view where a real one is needed (`real_scalar` refuses those first).
+fn complex_error(v: &View<'_>) -> Result<Array> {
+    Err(Error::Type(format!(
+        "astype converts real numbers; format {:?} holds complex ones",
+        v.format().as_str()
+    )))
 }
 
 impl<'a> View<'a> {
@@ -107,7 +58,7 @@ impl<'a> View<'a> {
 
     fn astype_impl<U: CastFromAll>(&self, mode: Conversion, parallel: bool) -> Result<Array> {
         let s = real_scalar(self, "astype")?;
-        with_real_scalar!(s, T => convert::<T, U>(self, mode, parallel), unreachable!("real"))
+        with_real_scalar!(s, T => convert::<T, U>(self, mode, parallel), complex_error(self))
     }
 }
 

@@ -19,7 +19,6 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{for_chunks, Plan};
 use crate::error::{Error, Result};
-use crate::format::Scalar;
 use crate::layout::{axis_index, c_strides};
 use crate::view::{View, ViewMut};
 use half::f16;

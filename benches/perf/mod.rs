@@ -132,6 +132,41 @@ fn np_imp<'a>(
     })
 }
 
+/// `len` elements from `f`, in memory advised to use transparent huge pages before it is
+/// first touched. NumPy does that for its arrays of 4 MiB and more (and ndview for its large
+/// outputs); without it the Rust rows' inputs and buffers would pay TLB misses that NumPy's
+/// do not (on machines whose huge pages are `madvise`-only).
+fn big<T>(len: usize, f: impl FnMut(usize) -> T) -> Vec<T> {
+    let mut v = Vec::with_capacity(len);
+    advise_huge_pages(v.as_mut_ptr() as usize, len * std::mem::size_of::<T>());
+    v.extend((0..len).map(f));
+    v
+}
+
+/// [`big`] of zeros.
+fn zeros<T: Default>(len: usize) -> Vec<T> {
+    big(len, |_| T::default())
+}
+
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(addr: usize, bytes: usize) {
+    const HUGE: usize = 2 << 20;
+    let (start, end) = (
+        (addr + HUGE - 1) / HUGE * HUGE,
+        (addr + bytes) / HUGE * HUGE,
+    );
+    if bytes >= 4 << 20 && end > start {
+        // SAFETY: [start, end) lies inside an allocation this function's caller owns;
+        // MADV_HUGEPAGE changes how the kernel backs it, not its contents. Failure is harmless.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_addr: usize, _bytes: usize) {}
+
 /// Runs `f` on a pool of exactly `threads` threads.
 fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
     rayon::ThreadPoolBuilder::new()
@@ -183,7 +218,7 @@ impl<'d> Bench<'d> {
         let bytes = a.len() * 4;
         let results = with_threads(threads, || {
             let c = &mut c;
-            let mut base_c = vec![0f32; a.len()];
+            let mut base_c = zeros::<f32>(a.len());
             let mut memcpy = imp("memcpy", 2 * bytes, || base_c.copy_from_slice(black_box(a)));
             let mut times: Vec<Vec<Duration>> = vec![Vec::new(); imps.len() + 2];
             let mut failed = vec![false; imps.len()];
@@ -277,8 +312,8 @@ pub fn run(opts: Options) -> Report {
     let all = rayon::current_num_threads();
     let thread_counts: Vec<usize> = if all > 1 { vec![1, all] } else { vec![1] };
 
-    let a: Vec<f32> = (0..count).map(|i| (i % 1000) as f32 * 0.5).collect();
-    let b: Vec<f32> = (0..count).map(|i| (i % 777) as f32 * 0.25).collect();
+    let a: Vec<f32> = big(count, |i| (i % 1000) as f32 * 0.5);
+    let b: Vec<f32> = big(count, |i| (i % 777) as f32 * 0.25);
     let py = numpy::Numpy::start();
     eprintln!("{}", py.summary());
     let py = &py;
@@ -289,7 +324,7 @@ pub fn run(opts: Options) -> Report {
         start: Instant::now(),
         a: &a,
         b: &b,
-        c: vec![0f32; count],
+        c: zeros(count),
     };
     let dims = [n, n];
     let va = View::from_slice(&a).reshape(&dims).unwrap();
@@ -297,8 +332,8 @@ pub fn run(opts: Options) -> Report {
     let na = ArrayView2::from_shape((n, n), &a).unwrap();
     let nb = ArrayView2::from_shape((n, n), &b).unwrap();
     let add = |x: f32, y: f32| x + y;
-    let bytes_u8: Vec<u8> = (0..count).map(|i| (i * 31 % 251) as u8).collect();
-    let bytes_u16: Vec<u16> = (0..count).map(|i| (i * 31 % 65521) as u16).collect();
+    let bytes_u8: Vec<u8> = big(count, |i| (i * 31 % 251) as u8);
+    let bytes_u16: Vec<u16> = big(count, |i| (i * 31 % 65521) as u16);
     // The side of the cube for case 12: the largest m with m^3 <= n^2.
     let mut m = (count as f64).cbrt() as usize;
     while (m + 1).pow(3) <= count {
@@ -312,7 +347,7 @@ pub fn run(opts: Options) -> Report {
         let par = t > 1;
         // 1. c = a + b, contiguous.
         {
-            let (mut c1, mut c2) = (vec![0f32; count], vec![0f32; count]);
+            let (mut c1, mut c2) = (zeros::<f32>(count), zeros::<f32>(count));
             let (va, vb) = (&va, &vb);
             let mut imps = vec![
                 imp("ndview zip_map_into", 3 * bytes, move || {
@@ -345,7 +380,7 @@ pub fn run(opts: Options) -> Report {
             ];
             if !par {
                 let (a, b) = (&a, &b);
-                let mut c = vec![0f32; count];
+                let mut c = zeros::<f32>(count);
                 imps.push(imp("ndarray &a + &b (allocating)", 3 * bytes, move || {
                     black_box(&na + &nb);
                 }));
@@ -384,7 +419,7 @@ pub fn run(opts: Options) -> Report {
                 ndarray::ArrayView1::from(&b[..]),
             );
             let (sa, sb) = (&sa, &sb);
-            let (mut c1, mut c2) = (vec![0f32; count], vec![0f32; count]);
+            let (mut c1, mut c2) = (zeros::<f32>(count), zeros::<f32>(count));
             let mut imps = vec![
                 imp("ndview zip_map_into", 3 * bytes / 2, move || {
                     let mut vc = ViewMut::from_slice(&mut c1[..]).slice(s![..;2]).unwrap();
@@ -422,7 +457,7 @@ pub fn run(opts: Options) -> Report {
         {
             let (vbt, nbt) = (vb.transpose(), nb.t());
             let (va, vbt) = (&va, &vbt);
-            let (mut c1, mut c2) = (vec![0f32; count], vec![0f32; count]);
+            let (mut c1, mut c2) = (zeros::<f32>(count), zeros::<f32>(count));
             let mut imps = vec![
                 imp("ndview zip_map_into", 3 * bytes, move || {
                     let mut vc = ViewMut::from_slice(&mut c1[..]).reshape(&dims).unwrap();
@@ -468,8 +503,8 @@ pub fn run(opts: Options) -> Report {
                 ("a[::-1, ::-1]", "copy_rev", "tobytes_rev"),
             ),
         ] {
-            let mut out = vec![0u8; bytes];
-            let mut dst = Array2::<f32>::zeros((n, n));
+            let mut out = zeros::<u8>(bytes);
+            let mut dst = Array2::from_shape_vec((n, n), zeros::<f32>(count)).unwrap();
             let v = &v;
             let mut imps = vec![
                 imp("ndview tobytes_into (preallocated)", 2 * bytes, move || {
@@ -510,8 +545,8 @@ pub fn run(opts: Options) -> Report {
 
         // 5. astype f16 -> f32 and u8 -> f32 (image data).
         {
-            let halves: Vec<f16> = a.iter().map(|&x| f16::from_f32(x)).collect();
-            let pixels: Vec<u8> = (0..count).map(|i| (i * 31 % 251) as u8).collect();
+            let halves: Vec<f16> = big(count, |i| f16::from_f32(a[i]));
+            let pixels: Vec<u8> = big(count, |i| (i * 31 % 251) as u8);
             let (vh, vp) = (View::from_slice(&halves), View::from_slice(&pixels));
             let (nh, np) = (
                 ndarray::ArrayView1::from(&halves[..]),
@@ -523,7 +558,7 @@ pub fn run(opts: Options) -> Report {
             ] {
                 // Into a preallocated f32 buffer (ndview has no astype_into: map_into is
                 // the conversion into a buffer).
-                let mut out = vec![0f32; count];
+                let mut out = zeros::<f32>(count);
                 let into = imp("ndview map_into (preallocated)", bytes_moved, move || {
                     let mut o = ViewMut::from_slice(&mut out[..]);
                     match (is_half, par) {
@@ -550,7 +585,7 @@ pub fn run(opts: Options) -> Report {
                         imps.push(imp("ndarray mapv (allocating)", bytes_moved, move || {
                             black_box(nh.mapv(|x| x.to_f32()));
                         }));
-                        let (halves, mut out) = (&halves, vec![0f32; count]);
+                        let (halves, mut out) = (&halves, zeros::<f32>(count));
                         imps.push(imp(
                             "half convert_to_f32_slice (preallocated)",
                             bytes_moved,
@@ -654,7 +689,7 @@ pub fn run(opts: Options) -> Report {
             let v = View::from_slice(cube).reshape(&[m, m, m]).unwrap();
             let v = v.permute(&[2, 0, 1]).unwrap();
             let v = &v;
-            let mut out = vec![0u8; m * m * m * 4];
+            let mut out = zeros::<u8>(m * m * m * 4);
             let mut imps = vec![imp(
                 "ndview tobytes_into (preallocated)",
                 moved,
@@ -670,7 +705,8 @@ pub fn run(opts: Options) -> Report {
                 let nv = ndarray::ArrayView3::from_shape((m, m, m), cube)
                     .unwrap()
                     .permuted_axes([2, 0, 1]);
-                let mut dst = ndarray::Array3::<f32>::zeros((m, m, m));
+                let mut dst =
+                    ndarray::Array3::from_shape_vec((m, m, m), zeros::<f32>(m * m * m)).unwrap();
                 imps.push(imp("ndarray assign (preallocated)", moved, move || {
                     dst.assign(&nv)
                 }));
@@ -685,7 +721,7 @@ pub fn run(opts: Options) -> Report {
 
     // 8. RGB pixels (3 bytes each): mirror and rotate copies of an n x n image, as image
     // code does them. The copy widens each pixel into one 3-byte element.
-    let rgb: Vec<u8> = (0..count * 3).map(|i| (i * 7 % 253) as u8).collect();
+    let rgb: Vec<u8> = big(count * 3, |i| (i * 7 % 253) as u8);
     let img = View::from_slice(&rgb).reshape(&[n, n, 3]).unwrap();
     let nimg = ndarray::ArrayView3::from_shape((n, n, 3), &rgb).unwrap();
     for &t in &thread_counts {
@@ -704,7 +740,7 @@ pub fn run(opts: Options) -> Report {
             ),
         ] {
             let moved = 2 * count * 3;
-            let mut out = vec![0u8; count * 3];
+            let mut out = zeros::<u8>(count * 3);
             let v = &v;
             let mut imps = vec![imp(
                 "ndview tobytes_into (preallocated)",
@@ -718,11 +754,12 @@ pub fn run(opts: Options) -> Report {
                 },
             )];
             if !par {
-                let mut dst = ndarray::Array3::<u8>::zeros((n, n, 3));
+                let mut dst =
+                    ndarray::Array3::from_shape_vec((n, n, 3), zeros::<u8>(count * 3)).unwrap();
                 imps.push(imp("ndarray assign (preallocated)", moved, move || {
                     dst.assign(&nv)
                 }));
-                let mut out = vec![0u8; count * 3];
+                let mut out = zeros::<u8>(count * 3);
                 let (rgb, rotate) = (&rgb, case.ends_with("rotate"));
                 imps.push(imp("naive pixel loop (preallocated)", moved, move || {
                     for y in 0..n {
@@ -840,8 +877,8 @@ fn transposed_copy<T>(
     let moved = 2 * n * n * size;
     let v = View::from_slice(data).reshape(&[n, n]).unwrap().transpose();
     let v = &v;
-    let mut out = vec![0u8; n * n * size];
-    let mut dst = vec![T::default(); n * n];
+    let mut out = zeros::<u8>(n * n * size);
+    let mut dst = zeros::<T>(n * n);
     let mut imps = vec![
         imp("ndview tobytes_into (preallocated)", moved, move || {
             if par {
@@ -870,7 +907,7 @@ fn transposed_copy<T>(
         let nv = ArrayView2::from_shape((n, n), data)
             .unwrap()
             .reversed_axes();
-        let mut nd = Array2::<T>::default((n, n));
+        let mut nd = Array2::from_shape_vec((n, n), zeros::<T>(n * n)).unwrap();
         imps.push(imp("ndarray assign (preallocated)", moved, move || {
             nd.assign(&nv)
         }));

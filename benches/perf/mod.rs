@@ -151,10 +151,7 @@ fn zeros<T: Default>(len: usize) -> Vec<T> {
 #[cfg(target_os = "linux")]
 fn advise_huge_pages(addr: usize, bytes: usize) {
     const HUGE: usize = 2 << 20;
-    let (start, end) = (
-        (addr + HUGE - 1) / HUGE * HUGE,
-        (addr + bytes) / HUGE * HUGE,
-    );
+    let (start, end) = (addr.next_multiple_of(HUGE), (addr + bytes) / HUGE * HUGE);
     if bytes >= 4 << 20 && end > start {
         // SAFETY: [start, end) lies inside an allocation this function's caller owns;
         // MADV_HUGEPAGE changes how the kernel backs it, not its contents. Failure is harmless.

@@ -127,6 +127,9 @@ macro_rules! define_codes {
         }
 
         impl Code {
+            /// Every code, in declaration order (`Struct` last).
+            pub const ALL: &'static [Code] = &[$(Code::$v,)* Code::Struct];
+
             /// Every code of the table (all but `Struct`), in declaration order.
             pub(crate) const TABLE: &'static [Code] = &[$(Code::$v),*];
 

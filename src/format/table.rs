@@ -43,9 +43,9 @@ macro_rules! scalar_table {
             F32, f32, "f", Float, "`f32`.";
             F64, f64, "d", Float, "`f64`.";
             C64, ::num_complex::Complex32, "Zf", Complex,
-                "complex64: two `f32` (`Zf`).";
+                "complex64: two `f32` (the codes `Zf` and `F`).";
             C128, ::num_complex::Complex64, "Zd", Complex,
-                "complex128: two `f64` (`Zd`).";
+                "complex128: two `f64` (the codes `Zd` and `D`).";
         }
     };
 }
@@ -88,6 +88,13 @@ macro_rules! code_table {
                 "`Zf`: complex of two `float` (PEP 3118).";
             ComplexDouble, "Zd", 16, [::std::ffi::c_double; 2], Scalar(C128), Pep3118,
                 "`Zd`: complex of two `double` (PEP 3118).";
+            FloatComplex, "F", 8, [::std::ffi::c_float; 2], Scalar(C64), Both,
+                "`F`: C `float complex` (struct, CPython 3.14). The same as \
+                 [`Code::ComplexFloat`] (`Zf`) in every respect but its spelling: size, \
+                 alignment, byte order (each half swapped on its own), values and packing.";
+            DoubleComplex, "D", 16, [::std::ffi::c_double; 2], Scalar(C128), Both,
+                "`D`: C `double complex` (struct, CPython 3.14). The same as \
+                 [`Code::ComplexDouble`] (`Zd`) in every respect but its spelling.";
             Bytes, "s", 1, u8, Bytes, Both, "`s`: a byte string; the count is its length.";
             Pascal, "p", 1, u8, Pascal, Struct,
                 "`p`: a Pascal string; the count is its length including the length byte.";

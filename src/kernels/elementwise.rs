@@ -4,7 +4,7 @@
 //! and store through [`Element::load`]/[`Element::store`]); runs that are contiguous, native,
 //! aligned and disjoint become slices, a loop the compiler vectorises.
 
-use super::operand::{detach, fresh, input, output, plan_of, walk_par, walk_seq, Run};
+use super::operand::{detach, flat_runs, fresh, input, output, plan_of, walk_par, walk_seq, Run};
 use super::zip::run_3;
 use crate::array::Array;
 use crate::element::Element;
@@ -102,6 +102,18 @@ unsafe fn run2<A: Element, B: Element, U: Element>(
 macro_rules! elementwise {
     ($par:ident, $out_raw:expr, $U:ty, [$(($raw:expr, $T:ty)),+], $run:ident, $f:ident) => {{
         let out_raw: &RawView = $out_raw;
+        let flat = flat_runs(
+            (out_raw, out_raw.format.holds::<$U>()),
+            [$((&$raw, $raw.format.holds::<$T>())),+],
+            elementwise!(@parallel $par),
+        );
+        if let Some((o, ins, len, fused)) = flat {
+            // SAFETY: one run over every element of C-contiguous layouts of the same shape
+            // holding their types; inputs are apart from the output or it element for
+            // element (`fused`, which forbids slices).
+            unsafe { $run(o, ins, len, fused, elementwise!(@f $par, $f)) }
+            Ok::<(), crate::Error>(())
+        } else {
         let shape = out_raw.layout.shape.clone();
         let mut keep: Vec<Array> = Vec::new();
         let mut fused = false;
@@ -156,7 +168,10 @@ macro_rules! elementwise {
         }
         drop(keep);
         Ok::<(), crate::Error>(())
+        }
     }};
+    (@parallel seq) => { false };
+    (@parallel par) => { true };
     (@walk seq, $plan:ident, $sizes:ident, $body:expr) => { walk_seq(&$plan, $sizes, $body) };
     (@staged seq, $plan:ident, $st:ident, $bytes:ident, $sizes:ident, $body:ident) => {
         walk_staged_seq(&$plan, $st, $bytes, $sizes, $body)

@@ -206,6 +206,61 @@ pub(crate) fn detach(
     })
 }
 
+/// The one run that covers a kernel's output and all its inputs when every one is
+/// C-contiguous over the output's shape (no broadcasting) and holds its type: such a walk
+/// needs no plan, and small calls skip its setup. `orders` are the byte orders the formats
+/// hold the types in (`None` where they do not: the general path reports the error). Returns
+/// the runs, their length and whether an input is the output element for element; `None`
+/// when the general path is needed (another layout, an input sharing other bytes with the
+/// output, an empty walk, or a parallel walk large enough to split).
+pub(crate) fn flat_runs<const N: usize>(
+    out: (&RawView, Option<ByteOrder>),
+    ins: [(&RawView, Option<ByteOrder>); N],
+    parallel: bool,
+) -> Option<(Run, [Run; N], usize, bool)> {
+    let (o, o_order) = out;
+    let len = o.layout.len();
+    let is = o.itemsize();
+    if len == 0 || !o.layout.is_c_contiguous(is) {
+        return None;
+    }
+    let span = |r: &RawView| {
+        let start = r.bytes.addr() as isize + r.layout.offset;
+        (start, start + (len * r.itemsize()) as isize)
+    };
+    let (o_start, o_end) = span(o);
+    let mut fused = false;
+    let mut touched = len * is;
+    for (r, order) in &ins {
+        order.as_ref()?;
+        if r.layout.shape != o.layout.shape || !r.layout.is_c_contiguous(r.itemsize()) {
+            return None;
+        }
+        let (start, end) = span(r);
+        if start == o_start && r.itemsize() == is {
+            fused = true;
+        } else if start < o_end && o_start < end {
+            return None;
+        }
+        touched += len * r.itemsize();
+    }
+    if parallel && engine::worth_splitting(len, touched / len) {
+        return None;
+    }
+    let run = |r: &RawView, order: ByteOrder| Run {
+        // SAFETY: the layout is valid and not empty, so its offset is element 0's.
+        ptr: unsafe { r.bytes.at(r.layout.offset) },
+        stride: r.itemsize() as isize,
+        order,
+    };
+    Some((
+        run(o, o_order?),
+        ins.map(|(r, order)| run(r, order.expect("checked above"))),
+        len,
+        fused,
+    ))
+}
+
 /// Walks a plan, sequentially, calling `run(offsets, len)` per run (tiled when operands are
 /// transposed).
 pub(crate) fn walk_seq<const N: usize>(

@@ -6,7 +6,7 @@
 //! resolved as NumPy does, the engine choosing sequential or parallel runs.
 
 use super::elementwise::elementwise;
-use super::operand::{detach, input, output, plan_of, walk_par, walk_seq, Run};
+use super::operand::{detach, flat_runs, input, output, plan_of, walk_par, walk_seq, Run};
 use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{staging, walk_staged_par, walk_staged_seq, RunPtr};

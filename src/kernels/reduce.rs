@@ -566,6 +566,23 @@ fn along_axis<T: Element, A: Element>(
         plan.for_each_run(0..plan.count(), |[pa, po], len| {
             // SAFETY: offsets of elements of the validated input and the fresh output.
             let (ra, ro) = unsafe { (a.run(pa, sa), oop.run(po, so)) };
+            if ra.sliceable::<T>() && ro.sliceable::<A>() {
+                // Whole rows added into the output (a reduction over an outer axis): as
+                // slices, so the compiler can vectorise the row step.
+                // SAFETY: both runs hold `len` adjacent, aligned, native elements of types
+                // valid for every bit pattern, in bounds; the output is a fresh allocation
+                // apart from the input, and this chunk alone writes these output elements.
+                let (xs, ys) = unsafe {
+                    (
+                        std::slice::from_raw_parts(ra.ptr.cast::<T>(), len),
+                        std::slice::from_raw_parts_mut(ro.ptr.cast::<A>(), len),
+                    )
+                };
+                for (y, &x) in ys.iter_mut().zip(xs) {
+                    *y = step(*y, x);
+                }
+                return;
+            }
             for i in 0..len {
                 // SAFETY: element i of both runs is in bounds; the output is a fresh array
                 // whose elements are written only by the chunk that owns them.

@@ -779,3 +779,108 @@ fn par_twins_match_sequential() {
     }
     assert_eq!(buf, want);
 }
+
+/// `astype_into` writes what `astype` returns, into any destination layout (transposed,
+/// reversed, big-endian), broadcasting the source; overlapping sources are read first; checked
+/// conversions fail as `astype` does; the destination's format must hold the target type.
+#[test]
+fn astype_into_matches_astype() {
+    let (r, c) = if cfg!(miri) { (3, 5) } else { (37, 61) };
+    let halves: Vec<half::f16> = (0..r * c)
+        .map(|i| half::f16::from_f32((i as f32 - 300.0) * 0.37))
+        .collect();
+    let floats: Vec<f32> = halves.iter().map(|h| h.to_f32() * 1.7).collect();
+    let ints: Vec<i32> = (0..r * c).map(|i| (i as i32 - 200) * 3).collect();
+    let srcs = [
+        View::from_slice(&halves).reshape(&[r, c]).unwrap(),
+        View::from_slice(&floats).reshape(&[r, c]).unwrap(),
+        View::from_slice(&ints).reshape(&[r, c]).unwrap(),
+    ];
+    fn check<U: ndview::CastFromAll + PartialEq + std::fmt::Debug>(
+        src: &View<'_>,
+        fmts: [&str; 2],
+    ) {
+        let want = src.astype::<U>(Conversion::Saturating).unwrap();
+        for fmt in fmts {
+            // Transposed storage, a reversed axis, and the parallel form.
+            let mut store = ndview::Array::zeros(fmt, &[src.shape()[1], src.shape()[0]]).unwrap();
+            let mut dst = store.view_mut().transpose();
+            dst.astype_into::<U>(src, Conversion::Saturating).unwrap();
+            assert_eq!(
+                store.view().transpose().to_vec::<U>().unwrap(),
+                want.to_vec::<U>().unwrap()
+            );
+            let mut rev = ndview::Array::zeros(fmt, src.shape()).unwrap();
+            rev.slice_mut(s![.., ..;-1])
+                .unwrap()
+                .par_astype_into::<U>(&src.slice(s![.., ..;-1]).unwrap(), Conversion::Saturating)
+                .unwrap();
+            assert_eq!(rev.to_vec::<U>().unwrap(), want.to_vec::<U>().unwrap());
+        }
+        // Broadcasting one row down the destination.
+        let row = src.slice(s![0..1, ..]).unwrap();
+        let mut b = ndview::Array::zeros(fmts[0], src.shape()).unwrap();
+        b.astype_into::<U>(&row, Conversion::Saturating).unwrap();
+        let first = row
+            .astype::<U>(Conversion::Saturating)
+            .unwrap()
+            .to_vec::<U>()
+            .unwrap();
+        for chunk in b.to_vec::<U>().unwrap().chunks(src.shape()[1]) {
+            assert_eq!(chunk, &first[..]);
+        }
+    }
+    for src in &srcs {
+        check::<f32>(src, ["f", ">f"]);
+        check::<f64>(src, ["d", ">d"]);
+        check::<half::f16>(src, ["e", ">e"]);
+        check::<i16>(src, ["h", ">h"]);
+        check::<u8>(src, ["B", "B"]);
+    }
+    // The destination's format must hold the type; checked conversions report values that
+    // do not fit.
+    let mut wrong = ndview::Array::zeros("d", &[r, c]).unwrap();
+    assert!(wrong
+        .astype_into::<f32>(&srcs[0], Conversion::Saturating)
+        .is_err());
+    let mut small = ndview::Array::zeros("b", &[r, c]).unwrap();
+    assert!(small
+        .astype_into::<i8>(&srcs[2], Conversion::Checked)
+        .is_err());
+    // Over the same buffer: f32 -> f16 into the first half of the f32 bytes (each f16
+    // written over bytes a later f32 is still to be read from), f16 -> f32 back the other
+    // way, and i32 -> f32 element for element in place, reversed.
+    let n = r * c;
+    let mut buf: Vec<f32> = floats.clone();
+    let ptr = std::ptr::NonNull::new(buf.as_mut_ptr().cast::<u8>()).unwrap();
+    let (ff, fe) = (Format::parse("f").unwrap(), Format::parse("e").unwrap());
+    let want_h: Vec<half::f16> = floats.iter().map(|&x| half::f16::from_f32(x)).collect();
+    // SAFETY: every view covers `buf` (4n bytes), which outlives them; astype_into reads an
+    // overlapping source from a private copy before writing.
+    unsafe {
+        let src = View::from_raw_parts(ptr, 4 * n, &ff, &[n], &[4], 0).unwrap();
+        let mut dst = ViewMut::from_raw_parts(ptr, 4 * n, &fe, &[n], &[2], 0).unwrap();
+        dst.astype_into::<half::f16>(&src, Conversion::Saturating)
+            .unwrap();
+        assert_eq!(dst.as_view().to_vec::<half::f16>().unwrap(), want_h);
+        let src = View::from_raw_parts(ptr, 4 * n, &fe, &[n], &[2], 0).unwrap();
+        let mut dst = ViewMut::from_raw_parts(ptr, 4 * n, &ff, &[n], &[4], 0).unwrap();
+        dst.par_astype_into::<f32>(&src, Conversion::Saturating)
+            .unwrap();
+    }
+    let back: Vec<f32> = want_h.iter().map(|h| h.to_f32()).collect();
+    assert_eq!(buf, back);
+    let mut ibuf = ints.clone();
+    let ptr = std::ptr::NonNull::new(ibuf.as_mut_ptr().cast::<u8>()).unwrap();
+    let fi = Format::parse("i").unwrap();
+    // SAFETY: as above, over `ibuf`.
+    unsafe {
+        let src = View::from_raw_parts(ptr, 4 * n, &fi, &[n], &[-4], 4 * n - 4).unwrap();
+        let mut dst = ViewMut::from_raw_parts(ptr, 4 * n, &ff, &[n], &[4], 0).unwrap();
+        dst.astype_into::<f32>(&src, Conversion::Saturating)
+            .unwrap();
+    }
+    let got: Vec<f32> = ibuf.iter().map(|&x| f32::from_bits(x as u32)).collect();
+    let want: Vec<f32> = ints.iter().rev().map(|&x| x as f32).collect();
+    assert_eq!(got, want);
+}

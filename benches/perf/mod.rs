@@ -553,9 +553,23 @@ pub fn run(opts: Options) -> Report {
                 ("5 astype f16->f32", count * 6, &vh, true),
                 ("5 astype u8->f32", count * 5, &vp, false),
             ] {
-                // Into a preallocated f32 buffer (ndview has no astype_into: map_into is
-                // the conversion into a buffer).
+                // Into a preallocated f32 buffer: astype_into (half's slice converter on
+                // contiguous runs of f16) and map_into with the per-element conversion.
                 let mut out = zeros::<f32>(count);
+                let mut out2 = zeros::<f32>(count);
+                let astype_into = imp(
+                    "ndview astype_into (preallocated)",
+                    bytes_moved,
+                    move || {
+                        let mut o = ViewMut::from_slice(&mut out2[..]);
+                        if par {
+                            o.par_astype_into::<f32>(v, Conversion::Saturating)
+                        } else {
+                            o.astype_into::<f32>(v, Conversion::Saturating)
+                        }
+                        .unwrap()
+                    },
+                );
                 let into = imp("ndview map_into (preallocated)", bytes_moved, move || {
                     let mut o = ViewMut::from_slice(&mut out[..]);
                     match (is_half, par) {
@@ -576,6 +590,7 @@ pub fn run(opts: Options) -> Report {
                         .unwrap(),
                     );
                 })];
+                imps.push(astype_into);
                 imps.push(into);
                 if !par {
                     if is_half {

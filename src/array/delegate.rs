@@ -167,6 +167,10 @@ impl Array {
         fn par_apply[T: Element] [T](f: impl Fn(T) -> T + Sync) -> Result<()>;
         fn copy_from[] [](src: &View<'_>) -> Result<()>;
         fn par_copy_from[] [](src: &View<'_>) -> Result<()>;
+        fn map_into[T: Element, U: Element] [T, U](src: &View<'_>, f: impl FnMut(T) -> U) -> Result<()>;
+        fn par_map_into[T: Element, U: Element] [T, U](src: &View<'_>, f: impl Fn(T) -> U + Sync) -> Result<()>;
+        fn astype_into[U: CastFromAll] [U](src: &View<'_>, mode: Conversion) -> Result<()>;
+        fn par_astype_into[U: CastFromAll] [U](src: &View<'_>, mode: Conversion) -> Result<()>;
     }
 }
 

@@ -1,12 +1,12 @@
 //! `astype`: value conversion between element types, saturating or checked.
 
 use super::numeric::{CastFrom, CastFromAll, Conversion, Numeric};
-use super::operand::{fresh, input, plan_of, walk_par, walk_seq, Run};
+use super::operand::{detach, fresh, input, output, plan_of, walk_par, walk_seq, Operand, Run};
 use crate::array::Array;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::format::Scalar;
-use crate::view::View;
+use crate::view::{View, ViewMut};
 use half::f16;
 use std::any::TypeId;
 use std::mem::size_of;
@@ -58,18 +58,76 @@ impl<'a> View<'a> {
 
     fn astype_impl<U: CastFromAll>(&self, mode: Conversion, parallel: bool) -> Result<Array> {
         let s = real_scalar(self, "astype")?;
-        with_real_scalar!(s, T => convert::<T, U>(self, mode, parallel), complex_error(self))
+        let out = with_real_scalar!(
+            s,
+            T => convert::<T, U>(self, mode, parallel, Target::Fresh),
+            complex_error(self).map(Some)
+        )?;
+        Ok(out.expect("a fresh conversion returns its array"))
     }
+}
+
+impl ViewMut<'_> {
+    /// Writes the elements of `src`, converted to `U`, into this view (NumPy's
+    /// `np.copyto(dst, src, casting="unsafe")`), broadcasting `src` to this view's shape; this
+    /// view's format must hold `U`. `mode` says what happens to values `U` cannot hold; with
+    /// [`Conversion::Checked`] an error leaves this view partly written. `src` may share memory
+    /// with this view: it is then read from a private copy first, as in [`ViewMut::map_into`].
+    ///
+    /// ```
+    /// use half::f16;
+    /// use ndview::{Conversion, View, ViewMut};
+    /// let halves = [f16::from_f32(1.5), f16::from_f32(-2.0), f16::from_f32(65504.0)];
+    /// let mut out = [0.0f32; 3];
+    /// ViewMut::from_slice(&mut out)
+    ///     .astype_into::<f32>(&View::from_slice(&halves), Conversion::Saturating)
+    ///     .unwrap();
+    /// assert_eq!(out, [1.5, -2.0, 65504.0]);
+    /// ```
+    pub fn astype_into<U: CastFromAll>(&mut self, src: &View<'_>, mode: Conversion) -> Result<()> {
+        self.astype_into_impl::<U>(src, mode, false)
+    }
+
+    /// [`ViewMut::astype_into`], split across rayon's pool for large views.
+    pub fn par_astype_into<U: CastFromAll>(
+        &mut self,
+        src: &View<'_>,
+        mode: Conversion,
+    ) -> Result<()> {
+        self.astype_into_impl::<U>(src, mode, true)
+    }
+
+    fn astype_into_impl<U: CastFromAll>(
+        &mut self,
+        src: &View<'_>,
+        mode: Conversion,
+        parallel: bool,
+    ) -> Result<()> {
+        let s = real_scalar(src, "astype_into")?;
+        with_real_scalar!(
+            s,
+            T => convert::<T, U>(src, mode, parallel, Target::Into(self)),
+            complex_error(src).map(Some)
+        )?;
+        Ok(())
+    }
+}
+
+/// Where a conversion writes: a fresh array (returned) or an existing view.
+enum Target<'o, 'b> {
+    Fresh,
+    Into(&'o mut ViewMut<'b>),
 }
 
 fn convert<T: Numeric, U: Element + CastFrom<T>>(
     v: &View<'_>,
     mode: Conversion,
     parallel: bool,
-) -> Result<Array> {
+    mut target: Target<'_, '_>,
+) -> Result<Option<Array>> {
     // Half-float slices convert 8 at a time with F16C where the CPU has it.
     if TypeId::of::<T>() == TypeId::of::<f16>() && TypeId::of::<U>() == TypeId::of::<f32>() {
-        return half_slices(v, parallel, |s: &[f16], d: &mut [f32]| {
+        return half_slices(v, parallel, target, |s: &[f16], d: &mut [f32]| {
             half::slice::HalfFloatSliceExt::convert_to_f32_slice(s, d)
         });
     }
@@ -77,31 +135,20 @@ fn convert<T: Numeric, U: Element + CastFrom<T>>(
         && TypeId::of::<U>() == TypeId::of::<f16>()
         && mode == Conversion::Saturating
     {
-        return half_slices(v, parallel, |s: &[f32], d: &mut [f16]| {
+        return half_slices(v, parallel, target, |s: &[f32], d: &mut [f16]| {
             half::slice::HalfFloatSliceExt::convert_from_f32_slice(d, s)
         });
     }
     match mode {
-        Conversion::Saturating => {
-            if parallel {
-                v.par_map(|x: T| U::saturating_from(x))
-            } else {
-                v.map(|x: T| U::saturating_from(x))
-            }
-        }
+        Conversion::Saturating => map_to(v, &mut target, parallel, |x: T| U::saturating_from(x)),
         Conversion::Checked => {
             let failed = AtomicBool::new(false);
-            let conv = |x: T| {
+            let out = map_to(v, &mut target, parallel, |x: T| {
                 U::checked_from(x).unwrap_or_else(|| {
                     failed.store(true, Ordering::Relaxed);
                     U::default()
                 })
-            };
-            let out = if parallel {
-                v.par_map(conv)?
-            } else {
-                v.map(conv)?
-            };
+            })?;
             if failed.load(Ordering::Relaxed) {
                 return Err(Error::Type(format!(
                     "a value of the view does not fit in {} exactly (use Conversion::Saturating \
@@ -114,25 +161,54 @@ fn convert<T: Numeric, U: Element + CastFrom<T>>(
     }
 }
 
+/// `f` over every element of `v`, into the target.
+fn map_to<T: Element, U: Element>(
+    v: &View<'_>,
+    target: &mut Target<'_, '_>,
+    parallel: bool,
+    f: impl Fn(T) -> U + Sync,
+) -> Result<Option<Array>> {
+    match (target, parallel) {
+        (Target::Fresh, false) => v.map(f).map(Some),
+        (Target::Fresh, true) => v.par_map(f).map(Some),
+        (Target::Into(dst), false) => dst.map_into(v, f).map(|()| None),
+        (Target::Into(dst), true) => dst.par_map_into(v, f).map(|()| None),
+    }
+}
+
 /// Converts run by run with a slice function where runs are contiguous, native and aligned,
-/// and element by element (through `CastFrom`) elsewhere.
+/// and element by element (through `CastFrom`) elsewhere. Into an existing view, an input
+/// sharing other bytes with it is read from a private copy; one that is the output element for
+/// element (same bytes, same layout) cannot be sliced beside it and takes the element path.
 fn half_slices<T: Numeric, U: Element + CastFrom<T>>(
     v: &View<'_>,
     parallel: bool,
+    target: Target<'_, '_>,
     slices: impl Fn(&[T], &mut [U]) + Sync,
-) -> Result<Array> {
-    let shape = v.shape().to_vec();
-    let (out, o) = fresh::<U>(&shape)?;
-    let a = input::<T>(&v.raw, &shape)?;
+) -> Result<Option<Array>> {
+    let mut keep = Vec::new();
+    let (fresh_out, o, shape, src, same): (_, Operand, Vec<usize>, _, _) = match target {
+        Target::Fresh => {
+            let (out, o) = fresh::<U>(v.shape())?;
+            (Some(out), o, v.shape().to_vec(), v.raw.clone(), false)
+        }
+        Target::Into(dst) => {
+            let o = output::<U>(&dst.raw)?;
+            let (src, same) = detach(&dst.raw, &v.raw, &mut keep)?;
+            (None, o, dst.raw.layout.shape.to_vec(), src, same)
+        }
+    };
+    let a = input::<T>(&src, &shape)?;
     let plan = plan_of(&shape, [&o, &a]);
     let [so, sa] = plan.inner_strides();
     let run = |[po, pa]: [isize; 2], len: usize| {
         // SAFETY: the plan yields element offsets of the two validated layouts; the output is
-        // a fresh array, disjoint from the input.
+        // fresh, or apart from the input (detached above), or the input element for element.
         let (ro, ra): (Run, Run) = unsafe { (o.run(po, so), a.run(pa, sa)) };
-        // SAFETY: each run holds `len` elements; slices only over aligned native runs.
+        // SAFETY: each run holds `len` elements; slices only over aligned native runs of
+        // distinct bytes.
         unsafe {
-            if ro.sliceable::<U>() && ra.sliceable::<T>() {
+            if !same && ro.sliceable::<U>() && ra.sliceable::<T>() {
                 slices(
                     std::slice::from_raw_parts(ra.ptr.cast::<T>(), len),
                     std::slice::from_raw_parts_mut(ro.ptr.cast::<U>(), len),
@@ -150,5 +226,5 @@ fn half_slices<T: Numeric, U: Element + CastFrom<T>>(
     } else {
         walk_seq(&plan, sizes, run);
     }
-    Ok(out)
+    Ok(fresh_out)
 }

@@ -227,10 +227,11 @@ pub(super) unsafe fn copy_tile(
     let n = is as isize;
     let (mut q, mut done_p) = (0usize, 0usize);
     #[cfg(target_arch = "x86_64")]
-    if (is == 4 || is == 8) && dp == n && sq == n {
-        // The transposed case: dst rows along p, src rows along q. Blocks of 4x4 (f32-sized)
-        // or 2x2 (f64-sized) go through SSE registers.
-        let b = if is == 4 { 4 } else { 2 };
+    if matches!(is, 1 | 2 | 4 | 8) && dp == n && sq == n {
+        // The transposed case: dst rows along p, src rows along q. Blocks of one 16-byte
+        // register per row go through SSE registers: 16x16 bytes, 8x8 2-byte, 4x4 4-byte
+        // (f32-sized) or 2x2 8-byte (f64-sized) elements.
+        let b = 16 / is;
         done_p = p_len / b * b;
         while q + b <= q_len {
             let mut p = 0;
@@ -242,10 +243,11 @@ pub(super) unsafe fn copy_tile(
                 // SAFETY: the block's elements are inside the tile (q + b <= q_len,
                 // p + b <= p_len), which the caller guarantees; SSE2 is part of x86_64.
                 unsafe {
-                    if is == 4 {
-                        simd::transpose4x4(d, dq, s, sp)
-                    } else {
-                        simd::transpose2x2(d, dq, s, sp)
+                    match is {
+                        1 => simd::transpose16x16_bytes(d, dq, s, sp),
+                        2 => simd::transpose8x8_pairs(d, dq, s, sp),
+                        4 => simd::transpose4x4(d, dq, s, sp),
+                        _ => simd::transpose2x2(d, dq, s, sp),
                     }
                 }
                 p += b;
@@ -302,6 +304,61 @@ mod simd {
         }
     }
 
+    /// Transposes a 16x16 block of bytes: four rounds that interleave byte by byte row `i`
+    /// with row `i + 8` (low halves into row `2i`, high halves into row `2i + 1`); each round
+    /// is a perfect shuffle of the 256 positions' row and column bits, so four of them swap
+    /// the row index with the column index.
+    ///
+    /// # Safety
+    /// As for [`transpose4x4`], with 16 rows of 16 bytes.
+    #[inline(always)]
+    pub unsafe fn transpose16x16_bytes(
+        dst: *mut u8,
+        dst_row: isize,
+        src: *const u8,
+        src_row: isize,
+    ) {
+        // SAFETY: as above; the 16 rows of 16 bytes are in bounds on both sides.
+        unsafe {
+            let mut v: [__m128i; 16] =
+                std::array::from_fn(|i| _mm_loadu_si128(src.offset(i as isize * src_row).cast()));
+            for _ in 0..4 {
+                let old = v;
+                for i in 0..8 {
+                    v[2 * i] = _mm_unpacklo_epi8(old[i], old[i + 8]);
+                    v[2 * i + 1] = _mm_unpackhi_epi8(old[i], old[i + 8]);
+                }
+            }
+            for (j, row) in v.iter().enumerate() {
+                _mm_storeu_si128(dst.offset(j as isize * dst_row).cast(), *row);
+            }
+        }
+    }
+
+    /// Transposes an 8x8 block of 2-byte elements: three rounds of the interleave that
+    /// [`transpose16x16_bytes`] uses, two bytes at a time.
+    ///
+    /// # Safety
+    /// As for [`transpose4x4`], with 8 rows of 16 bytes.
+    #[inline(always)]
+    pub unsafe fn transpose8x8_pairs(dst: *mut u8, dst_row: isize, src: *const u8, src_row: isize) {
+        // SAFETY: as above; the 8 rows of 16 bytes are in bounds on both sides.
+        unsafe {
+            let mut v: [__m128i; 8] =
+                std::array::from_fn(|i| _mm_loadu_si128(src.offset(i as isize * src_row).cast()));
+            for _ in 0..3 {
+                let old = v;
+                for i in 0..4 {
+                    v[2 * i] = _mm_unpacklo_epi16(old[i], old[i + 4]);
+                    v[2 * i + 1] = _mm_unpackhi_epi16(old[i], old[i + 4]);
+                }
+            }
+            for (j, row) in v.iter().enumerate() {
+                _mm_storeu_si128(dst.offset(j as isize * dst_row).cast(), *row);
+            }
+        }
+    }
+
     /// Transposes a 2x2 block of 8-byte elements.
     ///
     /// # Safety
@@ -322,13 +379,13 @@ mod simd {
 mod tests {
     use crate::{Order, View};
 
-    /// Transposed copies of 4- and 8-byte elements take the SSE block path; shapes that are
-    /// not multiples of the block leave edges for the scalar loop. Small enough for Miri,
+    /// Transposed copies of 1-, 2-, 4- and 8-byte elements take the SSE block path; shapes
+    /// that are not multiples of the block leave edges for the scalar loop. Small enough for Miri,
     /// which then checks the SIMD loads and stores too.
     #[test]
     fn transposed_copies_through_simd_blocks_match_the_gather() {
-        for is in [4usize, 8] {
-            for (rows, cols) in [(8, 8), (9, 13), (16, 10)] {
+        for is in [1usize, 2, 4, 8] {
+            for (rows, cols) in [(8, 8), (9, 13), (16, 10), (16, 16), (33, 18)] {
                 let buf: Vec<u8> = (0..rows * cols * is).map(|i| (i * 7 + 3) as u8).collect();
                 let fmt = format!("{is}s");
                 let strides = [(cols * is) as isize, is as isize];

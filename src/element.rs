@@ -35,10 +35,12 @@ pub trait Element:
 
     /// The shared parsed [`Format`] of [`Element::FORMAT`].
     fn format() -> Format {
-        match Self::FORMAT.len() {
-            // Single characters come from the parser's shared cache.
-            1 => Format::parse(Self::FORMAT).expect("native formats parse"),
-            _ => Self::SCALAR.format(),
+        if const { same_str(Self::FORMAT, Self::SCALAR.native_format()) } {
+            // The scalar's shared format, found by index (views are made on every call).
+            Self::SCALAR.format()
+        } else {
+            // `usize` ("N") and `isize` ("n") share their scalar with u64/i64.
+            Format::parse(Self::FORMAT).expect("native formats parse")
         }
     }
 
@@ -82,6 +84,22 @@ pub trait Element:
         // SAFETY: the caller guarantees `size_of::<Self>()` writable bytes.
         unsafe { std::ptr::write_unaligned(ptr.cast::<Self>(), v) }
     }
+}
+
+/// String equality usable in constants.
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 impl Scalar {

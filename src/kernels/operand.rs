@@ -233,7 +233,14 @@ pub(crate) fn flat_runs<const N: usize>(
     let mut touched = len * is;
     for (r, order) in &ins {
         order.as_ref()?;
-        if r.layout.shape != o.layout.shape || !r.layout.is_c_contiguous(r.itemsize()) {
+        // Element by element (not `!=`, which calls memcmp for a few words).
+        let same_shape = r.layout.shape.len() == o.layout.shape.len()
+            && r.layout
+                .shape
+                .iter()
+                .zip(&o.layout.shape)
+                .all(|(a, b)| a == b);
+        if !same_shape || !r.layout.is_c_contiguous(r.itemsize()) {
             return None;
         }
         let (start, end) = span(r);

@@ -169,22 +169,21 @@ impl Layout {
 
 /// Contiguity walking axes from the fastest: lengths 0 make anything contiguous, lengths 1
 /// place no constraint, every other stride must be the product of the faster extents.
-fn contiguous<'s>(
-    mut axes: impl Iterator<Item = (&'s usize, &'s isize)> + Clone,
-    itemsize: usize,
-) -> bool {
-    if axes.clone().any(|(&d, _)| d == 0) {
-        return true;
-    }
+fn contiguous<'s>(axes: impl Iterator<Item = (&'s usize, &'s isize)>, itemsize: usize) -> bool {
+    // One pass (kernels ask this on every call): an empty axis makes any strides contiguous.
     let mut expect = itemsize as isize;
-    axes.all(|(&d, &s)| {
-        if d == 1 {
-            return true;
+    let mut ok = true;
+    for (&d, &s) in axes {
+        match d {
+            0 => return true,
+            1 => {}
+            _ => {
+                ok &= s == expect;
+                expect = expect.wrapping_mul(d as isize);
+            }
         }
-        let ok = s == expect;
-        expect = expect.wrapping_mul(d as isize);
-        ok
-    })
+    }
+    ok
 }
 
 /// C-order strides for `shape` (saturating: only reached for valid, fitting shapes).

@@ -210,6 +210,44 @@ fn f_and_d_pack_and_unpack_complex_numbers() {
     );
 }
 
+/// CPython 3.14 packs each part of a standard-mode `F`/`Zf` with PyFloat_Pack4, so a finite
+/// part too large for f32 is an OverflowError ("float too large to pack with f format");
+/// native mode casts as C does (inf), as for native 'f'. Infinities and NaN pack as they are.
+#[test]
+fn single_precision_complex_overflow_follows_f() {
+    for fmt in ["<F", ">F", "!F", "=F", "<Zf", ">Zf"] {
+        for v in [
+            complex(1e300, 0.0),
+            complex(0.5, -1e300),
+            complex(-3.5e38, 1.0),
+        ] {
+            let err = parse(fmt).pack(&v).unwrap_err();
+            assert_eq!(
+                err.python_type(),
+                Some(ndview::PyErr::OverflowError),
+                "{fmt} {v:?}"
+            );
+            assert!(err
+                .to_string()
+                .contains("float too large to pack with f format"));
+        }
+        for v in [complex(f64::INFINITY, f64::NAN), complex(3.4e38, -1e-50)] {
+            assert!(parse(fmt).pack(&v).is_ok(), "{fmt} {v:?}");
+        }
+    }
+    for fmt in ["F", "@F", "Zf"] {
+        let bytes = parse(fmt).pack(&complex(1e300, -1e300)).unwrap();
+        assert_eq!(
+            bytes,
+            parse(fmt)
+                .pack(&complex(f64::INFINITY, f64::NEG_INFINITY))
+                .unwrap()
+        );
+    }
+    // Double precision never overflows.
+    assert!(parse("<D").pack(&complex(1e300, -1e300)).is_ok());
+}
+
 #[test]
 fn f_and_d_are_read_by_both_dialects() {
     // struct syntax (whitespace, n N P p) and PEP 3118 extensions both accept F and D.

@@ -414,6 +414,22 @@ fn encode_scalar(item: &Item, s: Scalar, v: &Value, out: &mut [u8], at: usize) -
                     format!("a complex item needs a number, got {}", v.type_name()),
                 )
             })?;
+            // In the standard modes each part of a single-precision complex is packed as
+            // standard 'f' is (CPython 3.14's `F`/`Zf` call PyFloat_Pack4 twice): a finite part
+            // that becomes infinite is an OverflowError with Pack4's message. Native mode is
+            // a C cast, as for 'f'.
+            if s == Scalar::C64 && !item.mode.native_sizes() {
+                let (want, got) = (v.as_complex(), c.to_value().as_complex());
+                if let (Some(w), Some(g)) = (want, got) {
+                    let grew = |x: f64, y: f64| x.is_finite() && y.is_infinite();
+                    if grew(w.re, g.re) || grew(w.im, g.im) {
+                        return Err(Error::pack(
+                            PyErr::OverflowError,
+                            "float too large to pack with f format".to_string(),
+                        ));
+                    }
+                }
+            }
             store_to(c, out, order)
         }),
     }

@@ -27,6 +27,14 @@ pub(crate) fn real_scalar(v: &View<'_>, what: &str) -> Result<Scalar> {
     }
 }
 
+/// The error for a complex scalar type where a real one is needed: the arm of a real-type
+/// dispatch that [`real_scalar`] keeps from being taken, returned rather than panicking.
+pub(crate) fn not_real(s: Scalar, what: &str) -> Error {
+    Error::Type(format!(
+        "{what} needs real numbers; {s:?} holds complex ones"
+    ))
+}
+
 /// The error for a complex view where a real one is needed (`real_scalar` refuses those first).
 fn complex_error(v: &View<'_>) -> Result<Array> {
     Err(Error::Type(format!(

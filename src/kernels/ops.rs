@@ -27,7 +27,7 @@
 //! # Ok::<(), ndview::Error>(())
 //! ```
 
-use super::convert::{real_scalar, with_real_scalar};
+use super::convert::{not_real, real_scalar, with_real_scalar};
 use super::numeric::{CastFrom, Numeric};
 use crate::array::Array;
 use crate::element::Element;
@@ -141,7 +141,7 @@ fn binary(a: &View<'_>, b: &View<'_>, op: Op, par: bool) -> Result<Array> {
         (Op::Mul, true) => a.par_zip_map(b, |x: T, y: T| x.mul(y)),
         (Op::Div, false) => a.zip_map(b, |x: T, y: T| x.true_div(y)),
         (Op::Div, true) => a.par_zip_map(b, |x: T, y: T| x.true_div(y)),
-    }, unreachable!("real scalars only"))
+    }, Err(not_real(s, "arithmetic")))
 }
 
 /// `x` as a `T`, refused unless exact.
@@ -170,7 +170,7 @@ fn scalar(a: &View<'_>, x: f64, op: Op, par: bool) -> Result<Array> {
             (Op::Div, false) => a.map(|v: T| v.true_div(c)),
             (Op::Div, true) => a.par_map(|v: T| v.true_div(c)),
         }
-    }, unreachable!("real scalars only"))
+    }, Err(not_real(s, "arithmetic")))
 }
 
 fn binary_into(out: &mut ViewMut<'_>, a: &View<'_>, b: &View<'_>, op: Op) -> Result<()> {
@@ -181,7 +181,7 @@ fn binary_into(out: &mut ViewMut<'_>, a: &View<'_>, b: &View<'_>, op: Op) -> Res
         Op::Sub => out.par_zip_map_into(a, b, |x: T, y: T| x.sub(y)),
         Op::Mul => out.par_zip_map_into(a, b, |x: T, y: T| x.mul(y)),
         Op::Div => out.par_zip_map_into(a, b, |x: T, y: T| x.true_div(y)),
-    }, unreachable!("real scalars only"))
+    }, Err(not_real(s, "arithmetic")))
 }
 
 macro_rules! ops {

@@ -11,7 +11,7 @@
 //! sum of squared deviations, divided by `n - ddof`); `argmin`/`argmax` the first occurrence,
 //! a NaN winning; `cumsum` of integers in `i64`/`u64` (wrapping), of floats in their own type.
 
-use super::convert::{real_scalar, with_real_scalar};
+use super::convert::{not_real, real_scalar, with_real_scalar};
 use super::numeric::Numeric;
 use super::operand::{fresh, input, plan_of, Operand};
 use super::reduce::{blocks, map_lanes_with, pairwise, per_block, reduction, BLOCK};
@@ -870,8 +870,9 @@ impl<'a> ViewMut<'a> {
 }
 
 fn select<T: Element>(cond: &View<'_>, x: &View<'_>, y: &View<'_>, par: bool) -> Result<Array> {
+    let s = real_scalar(cond, "where_'s condition")?;
     with_real_scalar!(
-        real_scalar(cond, "where_'s condition")?,
+        s,
         C => {
             let pick = |c: C, a: T, b: T| if truthy(c) { a } else { b };
             if par {
@@ -880,7 +881,7 @@ fn select<T: Element>(cond: &View<'_>, x: &View<'_>, y: &View<'_>, par: bool) ->
                 cond.zip_map3::<C, T, T, T>(x, y, pick)
             }
         },
-        unreachable!("real_scalar returns a real scalar type")
+        Err(not_real(s, "where_'s condition"))
     )
 }
 

@@ -599,21 +599,24 @@ fn along_axis<T: Element, A: Element>(
     match kept {
         Some(k) if parallel && crate::engine::worth_splitting(v.len(), size_of::<T>()) => {
             let dk = shape[k];
-            for_chunks(
-                dk,
-                crate::engine::chunks(dk, v.len() / dk.max(1) * size_of::<T>()),
-                |r| {
-                    let mut sh = shape.clone();
-                    sh[k] = r.len();
-                    let sub = |op: &Operand| Operand {
-                        bytes: op.bytes,
-                        strides: op.strides.clone(),
-                        offset: op.offset + r.start as isize * op.strides[k],
-                        order: op.order,
-                    };
-                    run_all(&sh, &sub(&a), &sub(&oop));
-                },
-            );
+            let mut pieces = crate::engine::chunks(dk, v.len() / dk.max(1) * size_of::<T>());
+            if k + 1 == shape.len() {
+                // Splitting the last axis shortens every run (rows of an axis-0 sum become
+                // narrow column bands, walked with a stride of a whole row): one wide band
+                // per thread streams best.
+                pieces = pieces.min(rayon::current_num_threads());
+            }
+            for_chunks(dk, pieces, |r| {
+                let mut sh = shape.clone();
+                sh[k] = r.len();
+                let sub = |op: &Operand| Operand {
+                    bytes: op.bytes,
+                    strides: op.strides.clone(),
+                    offset: op.offset + r.start as isize * op.strides[k],
+                    order: op.order,
+                };
+                run_all(&sh, &sub(&a), &sub(&oop));
+            });
         }
         _ => run_all(&shape, &a, &oop),
     }

@@ -73,13 +73,13 @@ pub use format::{ByteOrder, Code, Format, Item, Mode, Scalar};
 pub use kernels::{par_where, where_, Stats};
 pub use kernels::{CastFrom, CastFromAll, Conversion, Numeric, Zip};
 pub use layout::SliceItem;
-pub use overlap::{may_share_memory, shares_memory, shares_memory_bounded, Overlap};
+pub use overlap::Overlap;
 pub use shared::SharedView;
 pub use source::{AsView, AsViewMut, IntoView};
 pub use value::{Complex64, Value};
 pub use view::{
-    broadcast_arrays, broadcast_shapes, AxisIter, CowArray, IterAs, Lanes, NewAxis, Order,
-    SliceArg, Typed, View, ViewMut,
+    broadcast_arrays, broadcast_shapes, may_share_memory, shares_memory, shares_memory_bounded,
+    AxisIter, CowArray, IterAs, Lanes, NewAxis, Order, SliceArg, Typed, View, ViewMut,
 };
 
 #[cfg(doctest)]

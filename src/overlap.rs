@@ -1,5 +1,7 @@
-//! Memory overlap: between two views (NumPy's `may_share_memory` and `shares_memory`) and
-//! within one view (two elements sharing a byte).
+//! Memory overlap over geometry (layouts, itemsizes, addresses): between two regions (what
+//! NumPy's `may_share_memory` and `shares_memory` answer, and how a kernel's input relates to
+//! its output) and within one layout (two elements sharing a byte). The public functions on
+//! views are in `view/sharing.rs`.
 //!
 //! Exact answers come from the bounded linear Diophantine problem NumPy poses
 //! (numpy/_core/src/common/mem_overlap.c): do integers `0 <= x_i <= ub_i` exist with
@@ -9,7 +11,6 @@
 
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::view::View;
 
 /// One term `a * x` with `0 <= x <= ub`.
 #[derive(Clone, Copy, Debug)]
@@ -148,46 +149,38 @@ fn nested_strides(layout: &Layout, itemsize: usize) -> bool {
     true
 }
 
-/// NumPy's `may_share_memory`: whether the byte ranges the two views span intersect. Cheap and
-/// conservative: `true` does not prove a shared byte (see [`shares_memory`]).
-///
-/// ```
-/// let data = [0u8; 10];
-/// let v = ndview::View::from_bytes(&data);
-/// let (even, odd) = (v.slice_str("::2").unwrap(), v.slice_str("1::2").unwrap());
-/// assert!(ndview::may_share_memory(&even, &odd));
-/// assert!(!ndview::shares_memory(&even, &odd));
-/// ```
-pub fn may_share_memory(a: &View<'_>, b: &View<'_>) -> bool {
-    let bounds = |v: &View<'_>| byte_bounds(&v.raw.layout, v.itemsize(), v.raw.bytes.addr());
-    match (bounds(a), bounds(b)) {
-        (Some((alo, ahi)), Some((blo, bhi))) => alo < bhi && blo < ahi,
-        _ => false,
+/// The memory a view's elements cover: its layout, its itemsize and its buffer's address.
+pub(crate) type Region<'a> = (&'a Layout, usize, usize);
+
+/// How an input relates to the output it is written into: the one overlap policy that
+/// kernels and copies follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aliasing {
+    /// No shared byte: read it as it is.
+    Apart,
+    /// Exactly the output's elements (same start, shape, strides and itemsize): reading
+    /// element i before writing element i is safe, and a copy onto itself changes nothing.
+    Same,
+    /// Shares bytes otherwise (or the search gave up): read it from a private copy first.
+    MustCopy,
+}
+
+/// Classifies `input` against `out` by geometry alone: disjoint byte ranges first (cheap),
+/// then the same elements, then NumPy's bounded search for a shared byte.
+pub(crate) fn aliasing(out: Region<'_>, input: Region<'_>) -> Aliasing {
+    let ((ol, oi, oa), (il, ii, ia)) = (out, input);
+    match (byte_bounds(ol, oi, oa), byte_bounds(il, ii, ia)) {
+        (Some((a, b)), Some((c, d))) if a < d && c < b => {}
+        _ => return Aliasing::Apart,
     }
-}
-
-/// NumPy's `shares_memory` with `max_work=None`: whether some byte belongs to an element of
-/// both views, solved exactly.
-///
-/// **Cost bound.** The problem is NP-hard in general: the search visits up to the product,
-/// over both views' axes, of the number of distinct positions along each axis, so two
-/// 16-axis views with long axes and unrelated strides can take minutes, as NumPy's
-/// `shares_memory(a, b, max_work=None)` can. Layouts met in practice (slices, transposes,
-/// broadcasts of one buffer) are answered in microseconds. Where the views come from
-/// untrusted input, use [`shares_memory_bounded`] with a work limit (NumPy's `max_work`),
-/// which answers "too hard" instead of running long.
-pub fn shares_memory(a: &View<'_>, b: &View<'_>) -> bool {
-    shares_memory_bounded(a, b, u64::MAX) == Overlap::Yes
-}
-
-/// [`shares_memory`] with a budget of search steps, as NumPy's `max_work`; answers
-/// [`Overlap::TooHard`] when the budget runs out.
-pub fn shares_memory_bounded(a: &View<'_>, b: &View<'_>, max_work: u64) -> Overlap {
-    solve_shares(
-        (&a.raw.layout, a.itemsize(), a.raw.bytes.addr()),
-        (&b.raw.layout, b.itemsize(), b.raw.bytes.addr()),
-        max_work,
-    )
+    let same_start = oa as isize + ol.offset == ia as isize + il.offset;
+    if same_start && ol.shape == il.shape && ol.strides == il.strides && oi == ii {
+        return Aliasing::Same;
+    }
+    match solve_shares(out, input, 1 << 16) {
+        Overlap::No => Aliasing::Apart,
+        Overlap::Yes | Overlap::TooHard => Aliasing::MustCopy,
+    }
 }
 
 /// Refuses a writable layout whose distinct elements share a byte.

@@ -146,46 +146,6 @@ pub(crate) fn fresh<T: Element>(shape: &[usize]) -> Result<(Array, Operand)> {
     Ok((out, op))
 }
 
-/// How an input relates to the output it is written into.
-pub(crate) enum Overlap {
-    /// No shared byte: read it as it is.
-    Apart,
-    /// Exactly the output's elements: reading element i before writing element i is safe.
-    Same,
-    /// Shares bytes otherwise: it must be read from a private copy first.
-    Copy,
-}
-
-/// Classifies `input` (broadcast to the output's shape) against `out`.
-pub(crate) fn overlap(out: &RawView, input: &RawView) -> Overlap {
-    use crate::overlap::{byte_bounds, solve_shares, Overlap as O};
-    let (ob, ib) = (
-        byte_bounds(&out.layout, out.itemsize(), out.bytes.addr()),
-        byte_bounds(&input.layout, input.itemsize(), input.bytes.addr()),
-    );
-    match (ob, ib) {
-        (Some((a, b)), Some((c, d))) if a < d && c < b => {}
-        _ => return Overlap::Apart,
-    }
-    let same_start = out.bytes.addr() as isize + out.layout.offset
-        == input.bytes.addr() as isize + input.layout.offset;
-    if same_start
-        && out.layout.shape == input.layout.shape
-        && out.layout.strides == input.layout.strides
-        && out.itemsize() == input.itemsize()
-    {
-        return Overlap::Same;
-    }
-    match solve_shares(
-        (&out.layout, out.itemsize(), out.bytes.addr()),
-        (&input.layout, input.itemsize(), input.bytes.addr()),
-        1 << 16,
-    ) {
-        O::No => Overlap::Apart,
-        O::Yes | O::TooHard => Overlap::Copy,
-    }
-}
-
 /// Makes `input` safe to read while `out` is written: a private C-contiguous copy when they
 /// share bytes other than element for element. Returns the view to read (the copy lives in
 /// `keep`) and whether it is the output itself (so no slices may be formed over it).
@@ -194,10 +154,11 @@ pub(crate) fn detach(
     input: &RawView,
     keep: &mut Vec<Array>,
 ) -> Result<(RawView, bool)> {
-    Ok(match overlap(out, input) {
-        Overlap::Apart => (input.clone(), false),
-        Overlap::Same => (input.clone(), true),
-        Overlap::Copy => {
+    use crate::overlap::{aliasing, Aliasing};
+    Ok(match aliasing(out.region(), input.region()) {
+        Aliasing::Apart => (input.clone(), false),
+        Aliasing::Same => (input.clone(), true),
+        Aliasing::MustCopy => {
             let copy = crate::view::View::wrap(input.clone()).to_owned()?;
             let raw = copy.view().raw.clone();
             keep.push(copy);

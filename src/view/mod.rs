@@ -8,11 +8,13 @@ mod display;
 mod field;
 mod iter;
 mod shape;
+mod sharing;
 mod typed;
 
 pub use cow::{broadcast_arrays, broadcast_shapes, CowArray};
 pub use iter::{AxisIter, Lanes};
 pub use shape::{NewAxis, SliceArg};
+pub use sharing::{may_share_memory, shares_memory, shares_memory_bounded};
 pub use typed::{IterAs, Typed};
 
 use crate::element::Element;
@@ -99,6 +101,11 @@ impl RawView {
             format: self.format.clone(),
             layout,
         }
+    }
+
+    /// The memory this view's elements cover, for the overlap solver.
+    pub(crate) fn region(&self) -> crate::overlap::Region<'_> {
+        (&self.layout, self.format.itemsize(), self.bytes.addr())
     }
 
     pub fn itemsize(&self) -> usize {

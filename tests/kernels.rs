@@ -913,3 +913,45 @@ fn astype_into_matches_astype() {
     let want: Vec<f32> = ints.iter().rev().map(|&x| x as f32).collect();
     assert_eq!(got, want);
 }
+
+/// copy_from over one buffer: a view onto itself changes nothing, interleaved views that share
+/// no byte copy directly, and a reversed view of the same elements is read first.
+#[test]
+fn copy_from_follows_the_overlap_policy() {
+    let n = if cfg!(miri) { 16 } else { 4096 };
+    let f = Format::parse("i").unwrap();
+    for par in [false, true] {
+        let mut buf: Vec<i32> = (0..n as i32).collect();
+        let ptr = std::ptr::NonNull::new(buf.as_mut_ptr().cast::<u8>()).unwrap();
+        let bytes = 4 * n;
+        // SAFETY: every view covers `buf`, which outlives them; copy_from classifies how the
+        // source aliases the destination before writing.
+        unsafe {
+            let copy = |dst: &mut ViewMut<'_>, src: &View<'_>| {
+                if par {
+                    dst.par_copy_from(src).unwrap()
+                } else {
+                    dst.copy_from(src).unwrap()
+                }
+            };
+            let same = View::from_raw_parts(ptr, bytes, &f, &[n], &[4], 0).unwrap();
+            let mut dst = ViewMut::from_raw_parts(ptr, bytes, &f, &[n], &[4], 0).unwrap();
+            copy(&mut dst, &same);
+            let even = View::from_raw_parts(ptr, bytes, &f, &[n / 2], &[8], 0).unwrap();
+            let mut odd = ViewMut::from_raw_parts(ptr, bytes, &f, &[n / 2], &[8], 4).unwrap();
+            copy(&mut odd, &even);
+            let rev = View::from_raw_parts(ptr, bytes, &f, &[n / 2], &[-8], bytes - 8).unwrap();
+            let mut evens = ViewMut::from_raw_parts(ptr, bytes, &f, &[n / 2], &[8], 0).unwrap();
+            copy(&mut evens, &rev);
+        }
+        // After the second copy every pair is (2k, 2k); the reversed copy then puts the
+        // (old) even values back to front into the even slots.
+        let want: Vec<i32> = (0..n / 2)
+            .flat_map(|k| {
+                let e = 2 * (n / 2 - 1 - k) as i32;
+                [e, 2 * k as i32]
+            })
+            .collect();
+        assert_eq!(buf, want, "par {par}");
+    }
+}

@@ -332,15 +332,29 @@ fn mapped_files_read_write_and_stay_out_of_memory() {
     }
     // SAFETY: nothing else touches the file while it is mapped.
     let sv = unsafe { SharedView::map_file(&path, "f", &[n], 0) }.unwrap();
+    // The resident bytes of this mapping alone (its entry in /proc/self/smaps), not of the
+    // process, which the other tests of this binary grow at the same time.
+    let addr = sv.view().as_ptr() as usize;
     let rss = || -> usize {
-        let s = std::fs::read_to_string("/proc/self/status").unwrap();
-        let line = s.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-        line.split_whitespace()
-            .nth(1)
-            .unwrap()
-            .parse::<usize>()
-            .unwrap()
-            << 10
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        for line in smaps.lines() {
+            let first = line.split_whitespace().next().unwrap_or("");
+            if let Some((lo, hi)) = first.split_once('-') {
+                if let (Ok(lo), Ok(hi)) = (
+                    usize::from_str_radix(lo, 16),
+                    usize::from_str_radix(hi, 16),
+                ) {
+                    inside = (lo..hi).contains(&addr);
+                    continue;
+                }
+            }
+            if inside && first == "Rss:" {
+                let kb: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+                return kb << 10;
+            }
+        }
+        panic!("the mapping is not in /proc/self/smaps");
     };
     let before = rss();
     let mut total = 0f64;

@@ -743,6 +743,16 @@ fn par_twins_match_sequential() {
     let v = View::from_slice(&data).reshape(&[r, c]).unwrap();
     let layouts = [v.clone(), v.transpose(), v.slice(s![..;-1, 1..;3]).unwrap()];
     let counts: &[usize] = if cfg!(miri) { &[1, 3] } else { &[1, 2, 5] };
+    // One pool per thread count for all layouts (starting pools dominates under Miri).
+    let pools: Vec<rayon::ThreadPool> = counts
+        .iter()
+        .map(|&threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        })
+        .collect();
     for w in &layouts {
         let near = w.map(|x: f32| x + 1e-7).unwrap();
         let far = w.map(|x: f32| if x > 0.3 { x + 1.0 } else { x }).unwrap();
@@ -757,11 +767,7 @@ fn par_twins_match_sequential() {
             w.allclose(&near.view(), 1e-5, 1e-6).unwrap(),
             w.allclose(&far.view(), 1e-5, 1e-6).unwrap(),
         );
-        for &threads in counts {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+        for pool in &pools {
             pool.install(|| {
                 for (k, ax) in [0isize, 1].into_iter().enumerate() {
                     let (p, lo, hi) = &seq.0[k];

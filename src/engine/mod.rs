@@ -7,12 +7,14 @@
 mod copy;
 mod par;
 mod plan;
+mod run;
 mod stage;
 mod tile;
 
 pub(crate) use copy::copy_elements;
-pub(crate) use par::{chunks, for_chunks, walk, walk_all, worth_splitting};
+pub(crate) use par::{chunks, for_chunks, walk, worth_splitting};
 pub(crate) use plan::Plan;
+pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 pub(crate) use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 
 use crate::layout::Layout;

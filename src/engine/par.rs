@@ -71,37 +71,3 @@ pub(crate) fn for_chunks(work: usize, n: usize, f: impl Fn(std::ops::Range<usize
         }
     });
 }
-
-/// Whether `f(offsets)` holds for every element of `plan`, split across rayon's current pool
-/// when `parallel` is set and the work is large enough. Stops early (within a chunk at the
-/// next run, across chunks at their next run) once any element fails.
-pub(crate) fn walk_all<const N: usize>(
-    plan: &Plan<N>,
-    itemsizes: [usize; N],
-    parallel: bool,
-    f: impl Fn([isize; N]) -> bool + Sync,
-) -> bool {
-    let per_element: usize = itemsizes.iter().sum();
-    let count = plan.count();
-    if !(parallel && worth_splitting(count, per_element)) {
-        return plan.all(f);
-    }
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let s = plan.inner_strides();
-    let stop = || failed.load(std::sync::atomic::Ordering::Relaxed);
-    for_chunks(count, chunks(count, per_element), |r| {
-        let mut start = r.start;
-        while start < r.end && !stop() {
-            let end = (start + plan.inner_len().max(1)).min(r.end);
-            plan.for_each_run(start..end, |offs, len| {
-                let ok =
-                    (0..len as isize).all(|i| f(std::array::from_fn(|op| offs[op] + i * s[op])));
-                if !ok {
-                    failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-            });
-            start = end;
-        }
-    });
-    !stop()
-}

@@ -2,24 +2,27 @@
 
 use super::convert::{real_scalar, with_real_scalar};
 use super::numeric::Numeric;
-use super::operand::{input, plan_of};
+use super::operand::input;
+use crate::engine::{Run, Typed};
 use crate::error::Result;
-use crate::format::{ByteOrder, Scalar};
+use crate::format::Scalar;
 use crate::layout::broadcast_shapes;
 use crate::view::View;
 
-/// Loads one element of a real scalar type as `f64`.
-type Loader = unsafe fn(*const u8, ByteOrder) -> f64;
-
-/// The loader for a real scalar type (`None` for complex ones).
-fn loader(s: Scalar) -> Option<Loader> {
-    /// # Safety
-    /// `p` must point to a readable element of type `T`.
-    unsafe fn load<T: Numeric>(p: *const u8, order: ByteOrder) -> f64 {
-        // SAFETY: the caller's promise.
-        unsafe { T::load(p, order) }.to_f64()
-    }
-    with_real_scalar!(s, T => Some(load::<T>), None)
+/// Loads elements `start..start + out.len()` of a run of real scalar type `s` as `f64`;
+/// `false` for a complex type (which `all_pairs` refuses before walking).
+fn load_f64s(run: &Run<'_>, s: Scalar, start: usize, out: &mut [f64]) -> bool {
+    with_real_scalar!(
+        s,
+        T => {
+            let lane = run.lane::<T>();
+            for (k, o) in out.iter_mut().enumerate() {
+                *o = lane.get(start + k).to_f64();
+            }
+            true
+        },
+        false
+    )
 }
 
 /// Whether every pair of elements (broadcast together) satisfies `close(a, b)`, with both
@@ -44,26 +47,27 @@ fn all_pairs(
     } else {
         return false;
     };
-    // Any element type will do for the operand geometry; the loaders read the real type.
     let ops = (input_any(a, sa, &shape), input_any(b, sb, &shape));
     let (Some(oa), Some(ob)) = ops else {
         return false;
     };
-    let (Some(la), Some(lb)) = (loader(sa), loader(sb)) else {
-        return false;
-    };
-    let plan = plan_of(&shape, [&oa, &ob]);
-    let sizes = [sa.size(), sb.size()];
-    crate::engine::walk_all(&plan, sizes, parallel, |[pa, pb]| {
-        // SAFETY: the plan yields element offsets of the two validated (broadcast) layouts,
-        // and each loader reads the type its view's format holds.
-        let (x, y) = unsafe { (la(oa.bytes.at(pa), oa.order), lb(ob.bytes.at(pb), ob.order)) };
-        close(x, y)
+    // Each run is loaded as f64 a block at a time (one dispatch per operand and block, not
+    // one body per pair of types).
+    const BLOCK: usize = 256;
+    crate::engine::all_runs(&shape, [&oa, &ob], parallel, |[ra, rb]| {
+        let (mut xs, mut ys) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let len = ra.len();
+        (0..len).step_by(BLOCK).all(|start| {
+            let n = BLOCK.min(len - start);
+            load_f64s(&ra, sa, start, &mut xs[..n])
+                && load_f64s(&rb, sb, start, &mut ys[..n])
+                && xs[..n].iter().zip(&ys[..n]).all(|(&x, &y)| close(x, y))
+        })
     })
 }
 
 /// The operand of `v` broadcast to `shape`, typed by its own scalar.
-fn input_any(v: &View<'_>, s: Scalar, shape: &[usize]) -> Option<super::operand::Operand> {
+fn input_any(v: &View<'_>, s: Scalar, shape: &[usize]) -> Option<Typed> {
     with_real_scalar!(s, T => input::<T>(&v.raw, shape).ok(), None)
 }
 

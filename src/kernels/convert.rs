@@ -1,15 +1,15 @@
 //! `astype`: value conversion between element types, saturating or checked.
 
 use super::numeric::{CastFrom, CastFromAll, Conversion, Numeric};
-use super::operand::{detach, fresh, input, output, plan_of, walk_par, walk_seq, Operand, Run};
+use super::operand::{detach, input, output};
 use crate::array::Array;
 use crate::element::Element;
+use crate::engine::Run;
 use crate::error::{Error, Result};
 use crate::format::Scalar;
 use crate::view::{View, ViewMut};
 use half::f16;
 use std::any::TypeId;
-use std::mem::size_of;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The type dispatch generated from the scalar table (format/table.rs): `$body` with `$T`
@@ -195,9 +195,10 @@ fn half_slices<T: Numeric, U: Element + CastFrom<T>>(
     slices: impl Fn(&[T], &mut [U]) + Sync,
 ) -> Result<Option<Array>> {
     let mut keep = Vec::new();
-    let (fresh_out, o, shape, src, same): (_, Operand, Vec<usize>, _, _) = match target {
+    let (fresh_out, o, shape, src, same) = match target {
         Target::Fresh => {
-            let (out, o) = fresh::<U>(v.shape())?;
+            let mut out = Array::zeros_with(&U::format(), v.shape())?;
+            let o = output::<U>(&out.view_mut().raw)?;
             (Some(out), o, v.shape().to_vec(), v.raw.clone(), false)
         }
         Target::Into(dst) => {
@@ -207,32 +208,21 @@ fn half_slices<T: Numeric, U: Element + CastFrom<T>>(
         }
     };
     let a = input::<T>(&src, &shape)?;
-    let plan = plan_of(&shape, [&o, &a]);
-    let [so, sa] = plan.inner_strides();
-    let run = |[po, pa]: [isize; 2], len: usize| {
-        // SAFETY: the plan yields element offsets of the two validated layouts; the output is
-        // fresh, or apart from the input (detached above), or the input element for element.
-        let (ro, ra): (Run, Run) = unsafe { (o.run(po, so), a.run(pa, sa)) };
-        // SAFETY: each run holds `len` elements; slices only over aligned native runs of
-        // distinct bytes.
-        unsafe {
-            if !same && ro.sliceable::<U>() && ra.sliceable::<T>() {
-                slices(
-                    std::slice::from_raw_parts(ra.ptr.cast::<T>(), len),
-                    std::slice::from_raw_parts_mut(ro.ptr.cast::<U>(), len),
-                );
-            } else {
-                for i in 0..len {
-                    ro.store(i, U::saturating_from(ra.load::<T>(i)));
-                }
+    let body = |[ro, ra]: [Run<'_>; 2]| {
+        let (mut ro, ra) = (ro.lane_mut::<U>(), ra.lane::<T>());
+        if let (Some(o), Some(a)) = (ro.as_mut_slice(), ra.as_slice()) {
+            slices(a, o);
+        } else {
+            assert_eq!(ra.len(), ro.len());
+            for i in 0..ro.len() {
+                ro.set(i, U::saturating_from(ra.get(i)));
             }
         }
     };
-    let sizes = [size_of::<U>(), size_of::<T>()];
     if parallel {
-        walk_par(&plan, sizes, run);
+        crate::engine::runs_par(&shape, [&o, &a], same, body);
     } else {
-        walk_seq(&plan, sizes, run);
+        crate::engine::runs_seq(&shape, [&o, &a], same, body);
     }
     Ok(fresh_out)
 }

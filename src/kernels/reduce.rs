@@ -6,7 +6,7 @@
 //! sequential and parallel forms give bit-identical results.
 
 use super::numeric::Numeric;
-use super::operand::{fresh, input, plan_of, Operand};
+use super::operand::{fresh, plan_of, strided_input as input, Operand};
 use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{for_chunks, Plan};

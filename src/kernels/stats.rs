@@ -13,7 +13,7 @@
 
 use super::convert::{not_real, real_scalar, with_real_scalar};
 use super::numeric::Numeric;
-use super::operand::{fresh, input, plan_of, Operand};
+use super::operand::{fresh, plan_of, strided_input as input, Operand};
 use super::reduce::{blocks, map_lanes_with, pairwise, per_block, reduction, BLOCK};
 use crate::array::Array;
 use crate::element::Element;

@@ -6,14 +6,13 @@
 //! resolved as NumPy does, the engine choosing sequential or parallel runs.
 
 use super::elementwise::elementwise;
-use super::operand::{detach, flat_runs, input, output, plan_of, walk_par, walk_seq, Run};
+use super::operand::{detach, input, output};
 use crate::array::Array;
 use crate::element::Element;
-use crate::engine::{staging, walk_staged_par, walk_staged_seq, RunPtr};
+use crate::engine::{Holds, Run};
 use crate::error::Result;
 use crate::source::IntoView;
 use crate::view::{RawView, View, ViewMut};
-use std::mem::size_of;
 
 /// Views zipped for one element-wise kernel; `V` is a tuple of 1 to 6 views (built with
 /// [`Zip::from`] and [`and`](Zip::and)). The closure's parameters name the element types,
@@ -42,40 +41,32 @@ pub struct Zip<V> {
     views: V,
 }
 
-/// `out[i] = f(x0[i], x1[i], ...)` over one run of N inputs.
+/// `out[i] = f(x0[i], x1[i], ...)` over one run of N inputs: slices (a loop the compiler
+/// vectorises) where every run is one, else element by element through the lanes.
 macro_rules! run_n {
     ($name:ident, $n:literal; $($T:ident $x:ident),+) => {
-        /// One run of the N-input kernel.
-        ///
-        /// # Safety
-        /// Every run holds `len` in-bounds elements of its type; `out` is writable; inputs
-        /// that overlap the output are either detached copies or the output itself element
-        /// for element (`fused`), which forbids slices.
+        /// One run of the N-input kernel (the body the executor runs).
         #[inline(always)]
-        pub(super) unsafe fn $name<$($T: Element,)+ U: Element>(
-            out: Run,
-            [$($x),+]: [Run; $n],
-            len: usize,
-            fused: bool,
+        pub(super) fn $name<$($T: Element,)+ U: Element>(
+            out: Run<'_>,
+            [$($x),+]: [Run<'_>; $n],
             f: &mut impl FnMut($($T),+) -> U,
         ) {
-            // SAFETY: the caller's promise; slices are formed only over disjoint, aligned,
-            // native runs of types for which every bit pattern is valid.
-            unsafe {
-                if !fused && out.sliceable::<U>() $(&& $x.sliceable::<$T>())+ {
-                    let o = std::slice::from_raw_parts_mut(out.ptr.cast::<U>(), len);
-                    $(let $x = std::slice::from_raw_parts($x.ptr.cast::<$T>(), len);)+
-                    for i in 0..len {
-                        o[i] = f($($x[i]),+);
-                    }
-                } else if out.contiguous::<U>() $(&& $x.contiguous::<$T>())+ {
-                    for i in 0..len {
-                        out.store_adjacent(i, f($($x.load_adjacent(i)),+));
-                    }
-                } else {
-                    for i in 0..len {
-                        out.store(i, f($($x.load(i)),+));
-                    }
+            let mut out = out.lane_mut::<U>();
+            $(let $x = $x.lane::<$T>();)+
+            let len = out.len();
+            $(assert_eq!($x.len(), len);)+
+            if let (Some(o), $(Some($x)),+) = (out.as_mut_slice(), $($x.as_slice()),+) {
+                // Re-sliced to `len` so that the indexing below needs no bounds checks and
+                // the loop vectorises.
+                let o = &mut o[..len];
+                $(let $x = &$x[..len];)+
+                for i in 0..len {
+                    o[i] = f($($x[i]),+);
+                }
+            } else {
+                for i in 0..len {
+                    out.set(i, f($($x.get(i)),+));
                 }
             }
         }

@@ -1,0 +1,477 @@
+//! The executor of element-wise kernels and the typed runs it hands to their bodies.
+//!
+//! A kernel names its operands ([`Typed`]: a buffer, strides broadcast to the walk's shape,
+//! and proof that the format holds the Rust type) and gives a body that sees one run per
+//! operand at a time. The executor alone decides how the walk goes: one flat run when every
+//! operand is C-contiguous, else a plan, tiled when an operand is transposed, with such inputs
+//! staged through the SIMD transpose, split across rayon's pool when large. Bodies turn a
+//! [`Run`] into a [`Lane`] (read) or [`LaneMut`] (write) of their element type and use safe,
+//! bounds-checked access, or a slice where the run is one; every pointer is formed here.
+
+use super::{staging, walk, walk_staged_par, walk_staged_seq, Plan, RunPtr};
+use crate::element::Element;
+use crate::format::{ByteOrder, Format};
+use crate::layout::Strides;
+use crate::raw::RawBytes;
+use crate::view::RawView;
+use std::any::TypeId;
+use std::marker::PhantomData;
+use std::mem::{align_of, size_of};
+
+/// Proof that a format holds one Rust element type at offset 0 of each element, in a byte
+/// order: made only by [`Holds::of`], which asks the format.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Holds {
+    order: ByteOrder,
+    elem: TypeId,
+    size: usize,
+}
+
+impl Holds {
+    /// `Some` when `format` holds a `T` (any byte order).
+    #[inline(always)]
+    pub fn of<T: Element>(format: &Format) -> Option<Holds> {
+        format.holds::<T>().map(|order| Holds {
+            order,
+            elem: TypeId::of::<T>(),
+            size: size_of::<T>(),
+        })
+    }
+}
+
+/// One operand of an element walk: its buffer, its byte strides over the walk's shape and the
+/// offset of element 0, and the type its format holds.
+#[derive(Clone)]
+pub(crate) struct Typed {
+    bytes: RawBytes,
+    strides: Strides,
+    offset: isize,
+    holds: Holds,
+}
+
+impl Typed {
+    /// The operand reading `raw` (whose format `holds` describes) broadcast to `shape`.
+    pub fn input(raw: &RawView, holds: Holds, shape: &[usize]) -> crate::Result<Typed> {
+        let layout = raw.layout.broadcast_to(shape, raw.itemsize())?;
+        Ok(Typed {
+            bytes: raw.bytes,
+            strides: layout.strides,
+            offset: layout.offset,
+            holds,
+        })
+    }
+
+    /// The operand writing `raw` (no broadcasting: it defines the walk's shape).
+    pub fn output(raw: &RawView, holds: Holds) -> Typed {
+        Typed {
+            bytes: raw.bytes,
+            strides: raw.layout.strides.clone(),
+            offset: raw.layout.offset,
+            holds,
+        }
+    }
+}
+
+/// One run of one operand, as the executor hands it to a body: where its `len` elements are
+/// and what they hold. A body types it with [`Run::lane`] or [`Run::lane_mut`].
+pub(crate) struct Run<'r> {
+    ptr: *mut u8,
+    stride: isize,
+    len: usize,
+    holds: Holds,
+    /// Operand 0, the output: the only one written.
+    writable: bool,
+    /// No other operand's run of this step shares its bytes, so it may become a slice.
+    apart: bool,
+    _walk: PhantomData<&'r mut [u8]>,
+}
+
+impl<'r> Run<'r> {
+    /// # Safety
+    /// `ptr + i * stride` for `i < len` are elements of a validated layout whose format
+    /// `holds` describes, alive for `'r`; when `writable`, nothing else reads or writes those
+    /// elements during `'r` except runs of the same step (inputs that are the output element
+    /// for element); when `apart`, no other run of the step overlaps this one.
+    #[inline(always)]
+    unsafe fn new(p: RunPtr, len: usize, holds: Holds, writable: bool, apart: bool) -> Run<'r> {
+        Run {
+            ptr: p.ptr,
+            stride: p.stride,
+            len,
+            holds,
+            writable,
+            apart,
+            _walk: PhantomData,
+        }
+    }
+
+    /// The number of elements.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether `T` is the type the operand was checked for.
+    #[inline(always)]
+    fn check<T: Element>(&self) {
+        assert!(
+            self.holds.elem == TypeId::of::<T>(),
+            "a run typed as another element type than its operand's"
+        );
+    }
+
+    /// Whether the run can be a `[T]`: apart, contiguous, native, aligned, every bit pattern
+    /// a valid `T`.
+    #[inline(always)]
+    fn sliceable<T: Element>(&self) -> bool {
+        self.apart
+            && T::ANY_BIT_PATTERN
+            && self.stride == size_of::<T>() as isize
+            && self.holds.order.is_native()
+            && self.ptr as usize % align_of::<T>() == 0
+    }
+
+    /// The run read as `T`s (the operand's type; anything else panics, a bug in the kernel).
+    #[inline(always)]
+    pub fn lane<T: Element>(&self) -> Lane<'_, T> {
+        self.check::<T>();
+        Lane {
+            ptr: self.ptr,
+            stride: self.stride,
+            len: self.len,
+            order: self.holds.order,
+            slice: self.sliceable::<T>(),
+            _elem: PhantomData,
+        }
+    }
+
+    /// The output's run written as `T`s (panics for an input or another type: a kernel bug).
+    #[inline(always)]
+    pub fn lane_mut<T: Element>(self) -> LaneMut<'r, T> {
+        self.check::<T>();
+        assert!(self.writable, "only the output's runs are written");
+        LaneMut {
+            slice: self.sliceable::<T>(),
+            run: self,
+            _elem: PhantomData,
+        }
+    }
+}
+
+/// A run of elements read as `T`.
+pub(crate) struct Lane<'r, T> {
+    ptr: *const u8,
+    stride: isize,
+    len: usize,
+    order: ByteOrder,
+    slice: bool,
+    _elem: PhantomData<&'r [T]>,
+}
+
+impl<T: Element> Lane<'_, T> {
+    /// The number of elements.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The elements as a slice, when the run is contiguous, native, aligned and apart.
+    #[inline(always)]
+    pub fn as_slice(&self) -> Option<&[T]> {
+        // SAFETY: `slice` says the run is `len` aligned native `T`s for which every bit
+        // pattern is valid, overlapping no run written in this step (`Run::new`'s contract).
+        self.slice
+            .then(|| unsafe { std::slice::from_raw_parts(self.ptr.cast::<T>(), self.len) })
+    }
+
+    /// Element `i` (panics past the end).
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> T {
+        assert!(i < self.len);
+        // SAFETY: element `i < len` of the run is an element of the operand's layout holding
+        // a `T` in `order` (`Run::new`'s contract, `Run::check`).
+        unsafe {
+            T::load(
+                self.ptr.wrapping_offset(i as isize * self.stride),
+                self.order,
+            )
+        }
+    }
+}
+
+/// The output's run written as `T`.
+pub(crate) struct LaneMut<'r, T> {
+    run: Run<'r>,
+    slice: bool,
+    _elem: PhantomData<T>,
+}
+
+impl<'r, T: Element> LaneMut<'r, T> {
+    /// The number of elements.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.run.len
+    }
+
+    /// The elements as a mutable slice, when the run is contiguous, native, aligned and apart.
+    #[inline(always)]
+    pub fn as_mut_slice(&mut self) -> Option<&mut [T]> {
+        // SAFETY: as for `Lane::as_slice`; the run is the output's (writable) and no other run
+        // of the step overlaps it, and `&mut self` keeps this the only slice of it.
+        self.slice.then(|| unsafe {
+            std::slice::from_raw_parts_mut(self.run.ptr.cast::<T>(), self.run.len)
+        })
+    }
+
+    /// Writes element `i` (panics past the end).
+    #[inline(always)]
+    pub fn set(&mut self, i: usize, v: T) {
+        assert!(i < self.run.len);
+        // SAFETY: element `i < len` of the output's run is writable and holds a `T` in
+        // `order`; only runs of this step (inputs that are the output element for element,
+        // read through pointers too) touch it.
+        unsafe {
+            v.store(
+                self.run.ptr.wrapping_offset(i as isize * self.run.stride),
+                self.run.holds.order,
+            )
+        }
+    }
+}
+
+/// The executor's view of an operand before planning: the raw view and what its format holds
+/// (`None`: it does not hold the kernel's type, which the planned path reports as an error).
+pub(crate) type Raw<'a> = (&'a RawView, Option<Holds>);
+
+/// Runs `body` once over one run per operand when every operand (operand 0 the output) is
+/// C-contiguous over the output's shape and holds its type, and the inputs are apart from the
+/// output or it element for element: such a walk needs no plan, and small calls skip its
+/// setup. Returns `false` without calling `body` when the planned path is needed (another
+/// layout, an input sharing other bytes with the output, an empty walk, or a parallel walk
+/// large enough to split).
+#[inline(always)]
+pub(crate) fn flat<const N: usize>(
+    ops: [Raw<'_>; N],
+    parallel: bool,
+    body: impl FnOnce([Run<'_>; N]),
+) -> bool {
+    let (o, _) = ops[0];
+    let len = o.layout.len();
+    let is = o.itemsize();
+    if len == 0 || !o.layout.is_c_contiguous(is) {
+        return false;
+    }
+    let span = |r: &RawView| {
+        let start = r.bytes.addr() as isize + r.layout.offset;
+        (start, start + (len * r.itemsize()) as isize)
+    };
+    let (o_start, o_end) = span(o);
+    let mut fused = false;
+    let mut touched = 0;
+    for (k, (r, holds)) in ops.iter().enumerate() {
+        if holds.is_none() {
+            return false;
+        }
+        touched += len * r.itemsize();
+        if k == 0 {
+            continue;
+        }
+        // Element by element (not `!=`, which calls memcmp for a few words).
+        let same_shape = r.layout.shape.len() == o.layout.shape.len()
+            && r.layout
+                .shape
+                .iter()
+                .zip(&o.layout.shape)
+                .all(|(a, b)| a == b);
+        if !same_shape || !r.layout.is_c_contiguous(r.itemsize()) {
+            return false;
+        }
+        let (start, end) = span(r);
+        if start == o_start && r.itemsize() == is {
+            fused = true;
+        } else if start < o_end && o_start < end {
+            return false;
+        }
+    }
+    if parallel && super::worth_splitting(len, touched / len) {
+        return false;
+    }
+    let runs = std::array::from_fn(|k| {
+        let (r, holds) = ops[k];
+        let holds = holds.expect("checked above");
+        // SAFETY: the layout is valid, C-contiguous and not empty, so its offset is element
+        // 0's and its `len` elements follow at `itemsize` apart; the format holds the type;
+        // operand 0 is the output; inputs are apart from it, or it element for element
+        // (`fused`), in which case no run may become a slice.
+        unsafe {
+            Run::new(
+                RunPtr {
+                    ptr: r.bytes.at(r.layout.offset),
+                    stride: r.itemsize() as isize,
+                },
+                len,
+                holds,
+                k == 0,
+                !fused,
+            )
+        }
+    });
+    body(runs);
+    true
+}
+
+/// The plan of a walk over `shape` of `ops` (operand 0 the output).
+fn plan_of<const N: usize>(shape: &[usize], ops: &[&Typed; N]) -> Plan<N> {
+    Plan::new(
+        shape,
+        std::array::from_fn(|k| ops[k].strides.as_slice()),
+        std::array::from_fn(|k| ops[k].offset),
+    )
+}
+
+/// Walks `ops` over `shape` on the calling thread, calling `body` with one run per operand
+/// (operand 0 the output, written; the inputs read). `fused`: an input is the output element
+/// for element (no run becomes a slice); otherwise the inputs' bytes are apart from the
+/// output's.
+pub(crate) fn runs_seq<const N: usize>(
+    shape: &[usize],
+    ops: [&Typed; N],
+    fused: bool,
+    mut body: impl FnMut([Run<'_>; N]),
+) {
+    let plan = plan_of(shape, &ops);
+    let sizes = ops.map(|o| o.holds.size);
+    let inner = plan.inner_strides();
+    match staging(&plan, sizes) {
+        Some(staged) => {
+            let bytes = ops.map(|o| o.bytes);
+            let step = |ptrs: [RunPtr; N], len: usize| {
+                // SAFETY: the staged walk hands out runs of the plan's operands (or of a
+                // private copy of a staged input's tile, with its byte order).
+                body(unsafe { make_runs(&ops, ptrs, len, fused) })
+            };
+            // SAFETY: `bytes` are the buffers of the operands the plan was made from, in the
+            // same order; inputs are only read.
+            unsafe { walk_staged_seq(&plan, staged, bytes, sizes, step) }
+        }
+        None => {
+            let step = |offs: [isize; N], len: usize| {
+                let ptrs = std::array::from_fn(|k| RunPtr {
+                    // SAFETY: the plan yields element offsets of the validated layouts.
+                    ptr: unsafe { ops[k].bytes.at(offs[k]) },
+                    stride: inner[k],
+                });
+                // SAFETY: the runs of the plan's operands.
+                body(unsafe { make_runs(&ops, ptrs, len, fused) })
+            };
+            match plan.tiles(sizes) {
+                Some(t) => plan.for_each_tiled_run(t, 0..plan.tile_units(t), step),
+                None => plan.for_each_run(0..plan.count(), step),
+            }
+        }
+    }
+}
+
+/// [`runs_seq`], split across rayon's pool when large (chunks write disjoint output
+/// elements).
+pub(crate) fn runs_par<const N: usize>(
+    shape: &[usize],
+    ops: [&Typed; N],
+    fused: bool,
+    body: impl Fn([Run<'_>; N]) + Sync,
+) {
+    let plan = plan_of(shape, &ops);
+    let sizes = ops.map(|o| o.holds.size);
+    let inner = plan.inner_strides();
+    match staging(&plan, sizes) {
+        Some(staged) => {
+            let bytes = ops.map(|o| o.bytes);
+            let step = |ptrs: [RunPtr; N], len: usize| {
+                // SAFETY: as in `runs_seq`.
+                body(unsafe { make_runs(&ops, ptrs, len, fused) })
+            };
+            // SAFETY: as in `runs_seq`; each chunk writes the output elements of its own
+            // tiles only.
+            unsafe { walk_staged_par(&plan, staged, bytes, sizes, step) }
+        }
+        None => walk(&plan, sizes, true, |offs, len| {
+            let ptrs = std::array::from_fn(|k| RunPtr {
+                // SAFETY: the plan yields element offsets of the validated layouts.
+                ptr: unsafe { ops[k].bytes.at(offs[k]) },
+                stride: inner[k],
+            });
+            // SAFETY: the runs of the plan's operands; chunks are disjoint runs.
+            body(unsafe { make_runs(&ops, ptrs, len, fused) })
+        }),
+    }
+}
+
+/// The runs of one step.
+///
+/// # Safety
+/// `ptrs[k]` starts `len` elements of operand `k` at its run stride (or a private staged copy
+/// of them); operand 0 is the output; inputs are apart from it unless `fused` (then an input
+/// is the output element for element).
+#[inline(always)]
+unsafe fn make_runs<'r, const N: usize>(
+    ops: &[&Typed; N],
+    ptrs: [RunPtr; N],
+    len: usize,
+    fused: bool,
+) -> [Run<'r>; N] {
+    // SAFETY: the caller's promise.
+    std::array::from_fn(|k| unsafe { Run::new(ptrs[k], len, ops[k].holds, k == 0, !fused) })
+}
+
+/// Whether `body` holds for every step of a read-only walk of `ops` over `shape` (no operand
+/// is written), split across rayon's pool when `parallel` is set and the walk is large. Stops
+/// early: within a chunk at the next run, across chunks at their next run.
+pub(crate) fn all_runs<const N: usize>(
+    shape: &[usize],
+    ops: [&Typed; N],
+    parallel: bool,
+    body: impl Fn([Run<'_>; N]) -> bool + Sync,
+) -> bool {
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    let plan = plan_of(shape, &ops);
+    let sizes = ops.map(|o| o.holds.size);
+    let per_element: usize = sizes.iter().sum();
+    let inner = plan.inner_strides();
+    let count = plan.count();
+    let failed = AtomicBool::new(false);
+    let walk_range = |r: std::ops::Range<usize>| {
+        let mut start = r.start;
+        while start < r.end && !failed.load(Relaxed) {
+            let end = (start + plan.inner_len().max(1)).min(r.end);
+            plan.for_each_run(start..end, |offs, len| {
+                let runs = std::array::from_fn(|k| {
+                    // SAFETY: the plan yields element offsets of the validated layouts, whose
+                    // formats hold the operands' types; nothing is written (no run is
+                    // writable), so every run is apart from every write.
+                    unsafe {
+                        Run::new(
+                            RunPtr {
+                                ptr: ops[k].bytes.at(offs[k]),
+                                stride: inner[k],
+                            },
+                            len,
+                            ops[k].holds,
+                            false,
+                            true,
+                        )
+                    }
+                });
+                if !body(runs) {
+                    failed.store(true, Relaxed);
+                }
+            });
+            start = end;
+        }
+    };
+    if parallel && super::worth_splitting(count, per_element) {
+        super::for_chunks(count, super::chunks(count, per_element), walk_range);
+    } else {
+        walk_range(0..count);
+    }
+    !failed.load(Relaxed)
+}

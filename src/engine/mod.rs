@@ -10,12 +10,14 @@ mod plan;
 mod run;
 mod stage;
 mod tile;
+mod walk;
 
 pub(crate) use copy::copy_elements;
 pub(crate) use par::{chunks, for_chunks, walk, worth_splitting};
 pub(crate) use plan::Plan;
 pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 pub(crate) use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
+pub(crate) use walk::{reduce_into, Part, Walk, BLOCK};
 
 use crate::layout::Layout;
 use crate::raw::RawBytes;

@@ -37,7 +37,15 @@ impl Holds {
             size: size_of::<T>(),
         })
     }
+
+    /// The size of one element.
+    pub fn size(self) -> usize {
+        self.size
+    }
 }
+
+/// The marker type of a C-index operand: no `Element`, so its runs never become lanes.
+struct CIndex;
 
 /// One operand of an element walk: its buffer, its byte strides over the walk's shape and the
 /// offset of element 0, and the type its format holds.
@@ -47,6 +55,8 @@ pub(crate) struct Typed {
     strides: Strides,
     offset: isize,
     holds: Holds,
+    /// Made by [`Typed::output`]: the only operands whose runs are written.
+    writable: bool,
 }
 
 impl Typed {
@@ -58,17 +68,96 @@ impl Typed {
             strides: layout.strides,
             offset: layout.offset,
             holds,
+            writable: false,
         })
     }
 
-    /// The operand writing `raw` (no broadcasting: it defines the walk's shape).
+    /// Not a buffer: the flat C index of each element of `shape` (its runs answer
+    /// [`Run::c_index`] and hold no elements). As operand 0 it makes a walk go in C order.
+    pub fn c_index(shape: &[usize]) -> Typed {
+        Typed {
+            bytes: RawBytes::of(&[]),
+            strides: crate::layout::c_strides(shape, 1),
+            offset: 0,
+            holds: Holds {
+                order: ByteOrder::NATIVE,
+                elem: TypeId::of::<CIndex>(),
+                size: 0,
+            },
+            writable: false,
+        }
+    }
+
+    /// The same operand over `shape` without axis `ax` (for lanes along it, which the
+    /// driven walks step themselves); returns it and the axis's stride.
+    pub(super) fn without_axis(&self, ax: usize) -> (Typed, isize) {
+        let mut strides = self.strides.clone();
+        let s = strides.remove(ax);
+        (
+            Typed {
+                strides,
+                ..self.clone()
+            },
+            s,
+        )
+    }
+
+    /// The operand with a stride-0 axis inserted at `ax` (an output that a reduction along
+    /// `ax` writes once per input element along it).
+    pub(super) fn with_zero_axis(&self, ax: usize) -> Typed {
+        let mut strides = self.strides.clone();
+        strides.insert(ax, 0);
+        Typed {
+            strides,
+            ..self.clone()
+        }
+    }
+
+    /// The operand restricted to indices `from..` along axis `k` (the walk's shape shrinks
+    /// to match).
+    pub(super) fn starting_at(&self, k: usize, from: usize) -> Typed {
+        Typed {
+            offset: self.offset + from as isize * self.strides[k],
+            ..self.clone()
+        }
+    }
+
+    /// What the format holds.
+    pub(super) fn holds(&self) -> Holds {
+        self.holds
+    }
+
+    /// Pointer to byte `off` of the buffer; a C-index operand has no bytes and gives a
+    /// dangling pointer that its runs never read.
+    ///
+    /// # Safety
+    /// For a buffer operand, `off` is an element offset of its validated layout.
+    #[inline(always)]
+    pub(super) unsafe fn at(&self, off: isize) -> *mut u8 {
+        if self.holds.elem == TypeId::of::<CIndex>() {
+            std::ptr::NonNull::dangling().as_ptr()
+        } else {
+            // SAFETY: the caller's promise.
+            unsafe { self.bytes.at(off) }
+        }
+    }
+
+    /// The operand writing `raw`, which must be a writable view's (a `ViewMut` or a fresh
+    /// array: its distinct elements are distinct bytes, I6); no broadcasting, it defines the
+    /// walk's shape.
     pub fn output(raw: &RawView, holds: Holds) -> Typed {
         Typed {
             bytes: raw.bytes,
             strides: raw.layout.strides.clone(),
             offset: raw.layout.offset,
             holds,
+            writable: true,
         }
+    }
+
+    /// Whether the operand is an output.
+    pub(super) fn writable(&self) -> bool {
+        self.writable
     }
 }
 
@@ -76,6 +165,8 @@ impl Typed {
 /// and what they hold. A body types it with [`Run::lane`] or [`Run::lane_mut`].
 pub(crate) struct Run<'r> {
     ptr: *mut u8,
+    /// The plan's offset of the first element (for a C-index operand: its flat C index).
+    at: isize,
     stride: isize,
     len: usize,
     holds: Holds,
@@ -93,9 +184,16 @@ impl<'r> Run<'r> {
     /// elements during `'r` except runs of the same step (inputs that are the output element
     /// for element); when `apart`, no other run of the step overlaps this one.
     #[inline(always)]
-    unsafe fn new(p: RunPtr, len: usize, holds: Holds, writable: bool, apart: bool) -> Run<'r> {
+    pub(super) unsafe fn new(
+        p: RunPtr,
+        len: usize,
+        holds: Holds,
+        writable: bool,
+        apart: bool,
+    ) -> Run<'r> {
         Run {
             ptr: p.ptr,
+            at: 0,
             stride: p.stride,
             len,
             holds,
@@ -109,6 +207,13 @@ impl<'r> Run<'r> {
     #[inline(always)]
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// For the run of a C-index operand ([`Typed::c_index`]): the flat C index of its first
+    /// element and the step between its elements' indices.
+    #[inline(always)]
+    pub fn c_index(&self) -> Option<(usize, isize)> {
+        (self.holds.elem == TypeId::of::<CIndex>()).then_some((self.at as usize, self.stride))
     }
 
     /// Whether `T` is the type the operand was checked for.
@@ -223,6 +328,19 @@ impl<'r, T: Element> LaneMut<'r, T> {
         })
     }
 
+    /// Element `i` (panics past the end).
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> T {
+        assert!(i < self.run.len);
+        // SAFETY: as for `Lane::get`: the run's elements hold `T`s in `order`.
+        unsafe {
+            T::load(
+                self.run.ptr.wrapping_offset(i as isize * self.run.stride),
+                self.run.holds.order,
+            )
+        }
+    }
+
     /// Writes element `i` (panics past the end).
     #[inline(always)]
     pub fn set(&mut self, i: usize, v: T) {
@@ -321,7 +439,7 @@ pub(crate) fn flat<const N: usize>(
 }
 
 /// The plan of a walk over `shape` of `ops` (operand 0 the output).
-fn plan_of<const N: usize>(shape: &[usize], ops: &[&Typed; N]) -> Plan<N> {
+pub(super) fn plan_of<const N: usize>(shape: &[usize], ops: &[&Typed; N]) -> Plan<N> {
     Plan::new(
         shape,
         std::array::from_fn(|k| ops[k].strides.as_slice()),
@@ -420,7 +538,24 @@ unsafe fn make_runs<'r, const N: usize>(
     fused: bool,
 ) -> [Run<'r>; N] {
     // SAFETY: the caller's promise.
-    std::array::from_fn(|k| unsafe { Run::new(ptrs[k], len, ops[k].holds, k == 0, !fused) })
+    std::array::from_fn(|k| unsafe {
+        Run::new(
+            ptrs[k],
+            len,
+            ops[k].holds,
+            k == 0 && ops[k].writable,
+            !fused,
+        )
+    })
+}
+
+impl Run<'_> {
+    /// Records the plan offset of the run's first element (the C index for an index operand).
+    #[inline(always)]
+    pub(super) fn at(mut self, at: isize) -> Self {
+        self.at = at;
+        self
+    }
 }
 
 /// Whether `body` holds for every step of a read-only walk of `ops` over `shape` (no operand

@@ -6,19 +6,16 @@
 //! sequential and parallel forms give bit-identical results.
 
 use super::numeric::Numeric;
-use super::operand::{fresh, plan_of, strided_input as input, Operand};
+use super::operand::{fresh, input};
 use crate::array::Array;
 use crate::element::Element;
-use crate::engine::{for_chunks, Plan};
+use crate::engine::{reduce_into, runs_seq, Typed, Walk};
 use crate::error::{Error, Result};
 use crate::layout::axis_index;
-use crate::layout::Strides;
 use crate::view::View;
 use std::mem::size_of;
 
-/// Elements per block of a whole-view reduction (small under Miri, so that its small tests
-/// reduce several blocks in parallel).
-pub(crate) const BLOCK: usize = if cfg!(miri) { 64 } else { 8192 };
+pub(crate) use crate::engine::BLOCK;
 
 /// Pairwise summation over a slice, as NumPy does it but with wider leaves: below 16 elements
 /// in order; up to 256 with sixteen running sums (each adding at most 16 elements, as each of
@@ -60,87 +57,38 @@ pub(crate) fn pairwise<A: Copy>(xs: &[A], zero: A, add: &impl Fn(A, A) -> A) -> 
 }
 
 /// Reduces every block of the walk over `a` with `block`, in parallel when asked, and returns
-/// the block results in order.
+/// the block results in order. `block` gets the block as a slice when it is one contiguous,
+/// aligned, native run, and always a visitor of its elements in walk order.
 pub(super) fn blocks<T: Element, R: Send>(
-    a: &Operand,
-    plan: &Plan<1>,
+    walk: &Walk<1>,
     parallel: bool,
     block: impl Fn(&mut dyn FnMut(&mut dyn FnMut(T)), Option<&[T]>) -> R + Sync,
 ) -> Result<Vec<R>> {
-    let [s] = plan.inner_strides();
-    let one = |range: std::ops::Range<usize>| -> R {
-        let want = range.len();
-        // A block that is one contiguous, aligned, native run is handed over as a slice.
-        let mut direct: Option<&[T]> = None;
-        plan.for_each_run(range.clone(), |[o], len| {
-            if len == want {
-                // SAFETY: `o` is an element offset of the validated layout.
-                let r = unsafe { a.run(o, s) };
-                if r.sliceable::<T>() {
-                    // SAFETY: the run's `len` elements are in bounds, aligned, native, and
-                    // readable for the view's lifetime, which outlives this call.
-                    direct = Some(unsafe { std::slice::from_raw_parts(r.ptr.cast::<T>(), len) });
-                }
-            }
-        });
-        let mut visit = |sink: &mut dyn FnMut(T)| {
-            plan.for_each_run(range.clone(), |[o], len| {
-                // SAFETY: as above; every element of the run is in bounds.
-                let r = unsafe { a.run(o, s) };
-                for i in 0..len {
-                    // SAFETY: element i of the run is in bounds and holds a T.
-                    sink(unsafe { r.load::<T>(i) });
+    walk.blocks(parallel, |part| {
+        let visit = |sink: &mut dyn FnMut(T)| {
+            part.for_each_run(|[r]| {
+                let xs = r.lane::<T>();
+                for i in 0..xs.len() {
+                    sink(xs.get(i));
                 }
             })
         };
-        block(&mut visit, direct)
-    };
-    per_block(plan.count(), size_of::<T>(), parallel, one)
-}
-
-/// Runs `one` on each block of [`BLOCK`] consecutive elements of a walk of `count` elements
-/// (`elem_bytes` each), in parallel when asked and worth it, and returns the results in
-/// block order. The blocks do not depend on the number of threads.
-pub(super) fn per_block<R: Send>(
-    count: usize,
-    elem_bytes: usize,
-    parallel: bool,
-    one: impl Fn(std::ops::Range<usize>) -> R + Sync,
-) -> Result<Vec<R>> {
-    let nblocks = count.div_ceil(BLOCK);
-    let one = |b: usize| one(b * BLOCK..((b + 1) * BLOCK).min(count));
-    // One partial result per block: a huge broadcast view has more blocks than memory holds.
-    let mut out: Vec<Option<R>> = crate::error::try_vec(nblocks, "reduction blocks")?;
-    if parallel && crate::engine::worth_splitting(count, elem_bytes) {
-        out.resize_with(nblocks, || None);
-        let slots = std::sync::Mutex::new(&mut out);
-        let per_chunk = crate::engine::chunks(nblocks, BLOCK * elem_bytes);
-        for_chunks(nblocks, per_chunk, |r| {
-            let results: Vec<(usize, R)> = r.map(|b| (b, one(b))).collect();
-            let mut slots = slots.lock().expect("no panics while holding the lock");
-            for (b, v) in results {
-                slots[b] = Some(v);
+        let want = part.range().len();
+        let mut result = None;
+        part.for_each_run(|[r]| {
+            if r.len() == want {
+                if let Some(xs) = r.lane::<T>().as_slice() {
+                    result = Some(block(&mut { visit }, Some(xs)));
+                }
             }
         });
-        Ok(out
-            .into_iter()
-            .map(|r| r.expect("every block ran"))
-            .collect())
-    } else {
-        // Reuse the reservation: `Option<R>` to `R` in place is not possible, so collect the
-        // sequential results into a fresh fallible vector.
-        drop(out);
-        let mut seq = crate::error::try_vec(nblocks, "reduction blocks")?;
-        seq.extend((0..nblocks).map(one));
-        Ok(seq)
-    }
+        result.unwrap_or_else(|| block(&mut { visit }, None))
+    })
 }
 
-/// The operand and plan of a whole-view reduction over `T`.
-pub(super) fn reduction<T: Element>(v: &View<'_>) -> Result<(Operand, Plan<1>)> {
-    let a = input::<T>(&v.raw, v.shape())?;
-    let plan = plan_of(v.shape(), [&a]);
-    Ok((a, plan))
+/// The walk of a whole-view reduction over `T` (memory order where the layout allows).
+pub(super) fn reduction<T: Element>(v: &View<'_>) -> Result<Walk<1>> {
+    Ok(Walk::read(v.shape(), [input::<T>(&v.raw, v.shape())?]))
 }
 
 /// Sum or product over the whole view, pairwise within blocks and across them.
@@ -150,8 +98,8 @@ fn accumulate<T: Numeric>(
     zero: T::Acc,
     add: impl Fn(T::Acc, T::Acc) -> T::Acc + Sync,
 ) -> Result<T::Acc> {
-    let (a, plan) = reduction::<T>(v)?;
-    let partial = blocks::<T, T::Acc>(&a, &plan, parallel, |visit, direct| {
+    let walk = reduction::<T>(v)?;
+    let partial = blocks::<T, T::Acc>(&walk, parallel, |visit, direct| {
         if let Some(acc) = direct.and_then(T::as_acc_slice) {
             return pairwise(acc, zero, &add);
         }
@@ -176,8 +124,8 @@ fn extreme<T: Numeric>(v: &View<'_>, parallel: bool, min: bool, name: &'static s
             a
         }
     };
-    let (a, plan) = reduction::<T>(v)?;
-    let partial = blocks::<T, Option<T>>(&a, &plan, parallel, |visit, direct| {
+    let walk = reduction::<T>(v)?;
+    let partial = blocks::<T, Option<T>>(&walk, parallel, |visit, direct| {
         if let Some(xs) = direct {
             return xs.iter().copied().reduce(pick);
         }
@@ -259,16 +207,12 @@ impl<'a> View<'a> {
     /// assert_eq!(bigger, 2);
     /// ```
     pub fn fold<T: Element, A>(&self, init: A, mut f: impl FnMut(A, T) -> A) -> Result<A> {
-        let (a, plan) = reduction::<T>(self)?;
-        let [s] = plan.inner_strides();
+        let walk = reduction::<T>(self)?;
         let mut acc = Some(init);
-        plan.for_each_run(0..plan.count(), |[o], len| {
-            // SAFETY: `o` is an element offset of the validated layout.
-            let r = unsafe { a.run(o, s) };
-            for i in 0..len {
-                // SAFETY: element i of the run is in bounds and holds a T.
-                let x = unsafe { r.load::<T>(i) };
-                acc = Some(f(acc.take().expect("always refilled"), x));
+        walk.whole().for_each_run(|[r]| {
+            let xs = r.lane::<T>();
+            for i in 0..xs.len() {
+                acc = Some(f(acc.take().expect("always refilled"), xs.get(i)));
             }
         });
         Ok(acc.expect("always refilled"))
@@ -283,8 +227,8 @@ impl<'a> View<'a> {
         f: impl Fn(A, T) -> A + Sync,
         combine: impl Fn(A, A) -> A,
     ) -> Result<A> {
-        let (a, plan) = reduction::<T>(self)?;
-        let partial = blocks::<T, A>(&a, &plan, true, |visit, _| {
+        let walk = reduction::<T>(self)?;
+        let partial = blocks::<T, A>(&walk, true, |visit, _| {
             let mut acc = Some(init.clone());
             visit(&mut |x: T| acc = Some(f(acc.take().expect("refilled"), x)));
             acc.expect("refilled")
@@ -435,59 +379,31 @@ pub(crate) fn map_lanes_with<T: Element, U: Element, S>(
     let d = out_shape.remove(ax);
     let (out, o) = fresh::<U>(&out_shape)?;
     let a = input::<T>(&v.raw, v.shape())?;
-    let lane_stride = a.strides[ax];
-    let mut base_strides = a.strides.clone();
-    base_strides.remove(ax);
-    let base = Operand {
-        bytes: a.bytes,
-        strides: base_strides,
-        offset: a.offset,
-        order: a.order,
-    };
-    let plan = plan_of(&out_shape, [&o, &base]);
-    let [so, sb] = plan.inner_strides();
+    let walk = Walk::lanes(v.shape(), ax, [o, a], [false, true]);
     let state =
         || -> Result<(Vec<T>, S)> { Ok((crate::error::try_vec::<T>(d, "a lane")?, scratch()?)) };
-    let map_range = |range: std::ops::Range<usize>, (buf, extra): &mut (Vec<T>, S)| {
-        plan.for_each_run(range, |[po, pb], len| {
-            // SAFETY: `po` is an element offset of the fresh output.
-            let ro = unsafe { o.run(po, so) };
-            for i in 0..len {
-                // SAFETY: `pb + i * sb` is the offset of element 0 of a lane of the validated
-                // input (the input's offset plus kept indices times their strides).
-                let lane = unsafe { a.run(pb + i as isize * sb, lane_stride) };
-                let xs: &[T] = if lane.sliceable::<T>() {
-                    // SAFETY: the lane's d elements are in bounds, contiguous, aligned,
-                    // native and of a type valid for every bit pattern.
-                    unsafe { std::slice::from_raw_parts(lane.ptr.cast::<T>(), d) }
-                } else {
+    let failed = std::sync::Mutex::new(None);
+    walk.chunks(parallel, v.len() * size_of::<T>(), |part| match state() {
+        Ok((mut buf, mut extra)) => part.for_each_lane(|[ro, ra]| {
+            let lane = ra.lane::<T>();
+            let xs: &[T] = match lane.as_slice() {
+                Some(xs) => xs,
+                None => {
                     buf.clear();
-                    // SAFETY: element j < d of the lane is in bounds and holds a T.
-                    buf.extend((0..d).map(|j| unsafe { lane.load::<T>(j) }));
-                    buf
-                };
-                let y = body(xs, extra);
-                // SAFETY: element i of the output run is in bounds and written only here.
-                unsafe { ro.store(i, y) };
-            }
-        });
-    };
-    let count = plan.count();
-    if parallel && crate::engine::worth_splitting(v.len(), size_of::<T>()) {
-        let failed = std::sync::Mutex::new(None);
-        let per_chunk = crate::engine::chunks(count, d.max(1) * size_of::<T>());
-        for_chunks(count, per_chunk, |r| match state() {
-            Ok(mut st) => map_range(r, &mut st),
-            Err(e) => *failed.lock().expect("no panics while holding the lock") = Some(e),
-        });
-        if let Some(e) = failed
-            .into_inner()
-            .expect("no panics while holding the lock")
-        {
-            return Err(e);
-        }
-    } else {
-        map_range(0..count, &mut state()?);
+                    buf.extend((0..lane.len()).map(|j| lane.get(j)));
+                    &buf
+                }
+            };
+            let y = body(xs, &mut extra);
+            ro.lane_mut::<U>().set(0, y);
+        }),
+        Err(e) => *failed.lock().expect("no panics while holding the lock") = Some(e),
+    });
+    if let Some(e) = failed
+        .into_inner()
+        .expect("no panics while holding the lock")
+    {
+        return Err(e);
     }
     Ok(out)
 }
@@ -550,76 +466,23 @@ fn along_axis<T: Element, A: Element>(
         }
     }
     let a = input::<T>(&input_view.raw, input_view.shape())?;
-    // The output's strides with a 0 inserted for the reduced axis.
-    let mut ostrides: Strides = o.strides.clone();
-    ostrides.insert(ax, 0);
-    let oop = Operand {
-        bytes: o.bytes,
-        strides: ostrides,
-        offset: o.offset,
-        order: o.order,
-    };
     let shape = input_view.shape().to_vec();
-    let run_all = |shape: &[usize], a: &Operand, oop: &Operand| {
-        let plan = plan_of(shape, [a, oop]);
-        let [sa, so] = plan.inner_strides();
-        plan.for_each_run(0..plan.count(), |[pa, po], len| {
-            // SAFETY: offsets of elements of the validated input and the fresh output.
-            let (ra, ro) = unsafe { (a.run(pa, sa), oop.run(po, so)) };
-            if ra.sliceable::<T>() && ro.sliceable::<A>() {
-                // Whole rows added into the output (a reduction over an outer axis): as
-                // slices, so the compiler can vectorise the row step.
-                // SAFETY: both runs hold `len` adjacent, aligned, native elements of types
-                // valid for every bit pattern, in bounds; the output is a fresh allocation
-                // apart from the input, and this chunk alone writes these output elements.
-                let (xs, ys) = unsafe {
-                    (
-                        std::slice::from_raw_parts(ra.ptr.cast::<T>(), len),
-                        std::slice::from_raw_parts_mut(ro.ptr.cast::<A>(), len),
-                    )
-                };
-                for (y, &x) in ys.iter_mut().zip(xs) {
-                    *y = step(*y, x);
-                }
-                return;
+    let work = v.len() * size_of::<T>();
+    reduce_into(&o, &a, &shape, ax, parallel, work, |[ra, ro]| {
+        let (xs, mut ys) = (ra.lane::<T>(), ro.lane_mut::<A>());
+        if let (Some(xs), Some(ys)) = (xs.as_slice(), ys.as_mut_slice()) {
+            // Whole rows added into the output (a reduction over an outer axis): as slices,
+            // so the compiler can vectorise the row step.
+            for (y, &x) in ys.iter_mut().zip(xs) {
+                *y = step(*y, x);
             }
-            for i in 0..len {
-                // SAFETY: element i of both runs is in bounds; the output is a fresh array
-                // whose elements are written only by the chunk that owns them.
-                unsafe {
-                    let acc = ro.load::<A>(i);
-                    ro.store(i, step(acc, ra.load::<T>(i)));
-                }
-            }
-        });
-    };
-    // Parallel: split the output's outermost kept axis, so no two chunks share an output
-    // element.
-    let kept = (0..shape.len()).find(|&k| k != ax);
-    match kept {
-        Some(k) if parallel && crate::engine::worth_splitting(v.len(), size_of::<T>()) => {
-            let dk = shape[k];
-            let mut pieces = crate::engine::chunks(dk, v.len() / dk.max(1) * size_of::<T>());
-            if k + 1 == shape.len() {
-                // Splitting the last axis shortens every run (rows of an axis-0 sum become
-                // narrow column bands, walked with a stride of a whole row): one wide band
-                // per thread streams best.
-                pieces = pieces.min(rayon::current_num_threads());
-            }
-            for_chunks(dk, pieces, |r| {
-                let mut sh = shape.clone();
-                sh[k] = r.len();
-                let sub = |op: &Operand| Operand {
-                    bytes: op.bytes,
-                    strides: op.strides.clone(),
-                    offset: op.offset + r.start as isize * op.strides[k],
-                    order: op.order,
-                };
-                run_all(&sh, &sub(&a), &sub(&oop));
-            });
+            return;
         }
-        _ => run_all(&shape, &a, &oop),
-    }
+        assert_eq!(xs.len(), ys.len());
+        for i in 0..ys.len() {
+            ys.set(i, step(ys.get(i), xs.get(i)));
+        }
+    });
     Ok(out)
 }
 
@@ -632,34 +495,27 @@ fn axis_items(axis: usize, item: crate::SliceItem) -> smallvec::SmallVec<[crate:
 }
 
 /// Writes `value` into every element of a fresh output.
-fn fill_fresh<A: Element>(o: &Operand, shape: &[usize], value: A) {
-    let plan = plan_of(shape, [o]);
-    let [s] = plan.inner_strides();
-    plan.for_each_run(0..plan.count(), |[p], len| {
-        // SAFETY: element offsets of the fresh, writable output.
-        let r = unsafe { o.run(p, s) };
-        for i in 0..len {
-            // SAFETY: element i is in bounds and writable.
-            unsafe { r.store(i, value) };
+fn fill_fresh<A: Element>(o: &Typed, shape: &[usize], value: A) {
+    runs_seq(shape, [o], false, |[r]| {
+        let mut ys = r.lane_mut::<A>();
+        for i in 0..ys.len() {
+            ys.set(i, value);
         }
     });
 }
 
 /// Writes `conv(x)` for every element `x` of `src` into the fresh output `o` (same shape).
 fn copy_typed<T: Element, A: Element>(
-    o: &Operand,
+    o: &Typed,
     src: &View<'_>,
     conv: impl Fn(T) -> A,
 ) -> Result<()> {
     let a = input::<T>(&src.raw, src.shape())?;
-    let plan = plan_of(src.shape(), [o, &a]);
-    let [so, sa] = plan.inner_strides();
-    plan.for_each_run(0..plan.count(), |[po, pa], len| {
-        // SAFETY: element offsets of the fresh output and the validated input.
-        let (ro, ra) = unsafe { (o.run(po, so), a.run(pa, sa)) };
-        for i in 0..len {
-            // SAFETY: element i of both runs is in bounds; the output is writable.
-            unsafe { ro.store(i, conv(ra.load::<T>(i))) };
+    runs_seq(src.shape(), [o, &a], false, |[ro, ra]| {
+        let (mut ys, xs) = (ro.lane_mut::<A>(), ra.lane::<T>());
+        assert_eq!(xs.len(), ys.len());
+        for i in 0..ys.len() {
+            ys.set(i, conv(xs.get(i)));
         }
     });
     Ok(())

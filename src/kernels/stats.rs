@@ -1,7 +1,7 @@
 //! NumPy's statistics and scans: `mean`, `var`, `std`, `argmin`, `argmax`, `any`, `all`,
 //! `cumsum` (whole-view and along an axis), `clip` and `where`.
 //!
-//! Whole-view reductions run on the block split of `reduce.rs` ([`per_block`], [`blocks`]):
+//! Whole-view reductions run on the engine's block split (`engine::Walk::blocks`, [`blocks`]):
 //! fixed blocks, pairwise sums inside and across them, so the `par_` forms give the same bits
 //! as the sequential ones for any number of threads. Axis reductions hand each lane to one
 //! closure ([`map_lanes_with`]): every output element is computed by one thread, in one order.
@@ -13,13 +13,13 @@
 
 use super::convert::{not_real, real_scalar, with_real_scalar};
 use super::numeric::Numeric;
-use super::operand::{fresh, plan_of, strided_input as input, Operand};
-use super::reduce::{blocks, map_lanes_with, pairwise, per_block, reduction, BLOCK};
+use super::operand::{fresh, input, output};
+use super::reduce::{blocks, map_lanes_with, pairwise, reduction, BLOCK};
 use crate::array::Array;
 use crate::element::Element;
-use crate::engine::{for_chunks, Plan};
+use crate::engine::{Part, Typed, Walk};
 use crate::error::{Error, Result};
-use crate::layout::{axis_index, c_strides};
+use crate::layout::axis_index;
 use crate::view::{View, ViewMut};
 use half::f16;
 use std::mem::size_of;
@@ -258,9 +258,9 @@ fn sum_terms<T: Stats>(
     parallel: bool,
     term: impl Fn(T) -> T::Sum + Sync,
 ) -> Result<T::Sum> {
-    let (a, plan) = reduction::<T>(v)?;
+    let walk = reduction::<T>(v)?;
     let add = |x: T::Sum, y: T::Sum| x + y;
-    let partial = blocks::<T, T::Sum>(&a, &plan, parallel, |visit, direct| {
+    let partial = blocks::<T, T::Sum>(&walk, parallel, |visit, direct| {
         let mut buf: Vec<T::Sum> = Vec::with_capacity(BLOCK);
         match direct {
             Some(xs) => buf.extend(xs.iter().map(|&x| term(x))),
@@ -344,19 +344,17 @@ fn arg_whole<T: Numeric>(v: &View<'_>, max: bool, parallel: bool) -> Result<usiz
         return Err(empty(name));
     }
     let a = input::<T>(&v.raw, v.shape())?;
-    let index = c_strides(v.shape(), 1);
-    let plan = Plan::new(v.shape(), [&index, &a.strides], [0, a.offset]);
-    let [si, sa] = plan.inner_strides();
-    let partial = per_block(plan.count(), size_of::<T>(), parallel, |range| {
+    // The C index first: the walk goes in C order and hands out each run's indices.
+    let walk = Walk::read(v.shape(), [Typed::c_index(v.shape()), a]);
+    let partial = walk.blocks(parallel, |part| {
         let mut best: Option<(T, usize)> = None;
-        plan.for_each_run(range, |[i0, o], len| {
-            // SAFETY: `o` is an element offset of the validated input layout.
-            let r = unsafe { a.run(o, sa) };
-            for k in 0..len {
-                // SAFETY: element k of the run is in bounds and holds a T.
-                let x = unsafe { r.load::<T>(k) };
+        part.for_each_run(|[ri, ra]| {
+            let (i0, si) = ri.c_index().expect("operand 0 is the C index");
+            let xs = ra.lane::<T>();
+            for k in 0..xs.len() {
+                let x = xs.get(k);
                 if best.map_or(true, |(b, _)| beats(b, x, max)) {
-                    best = Some((x, (i0 + k as isize * si) as usize));
+                    best = Some((x, (i0 as isize + k as isize * si) as usize));
                 }
             }
         });
@@ -411,10 +409,10 @@ fn arg_along<T: Numeric>(v: &View<'_>, axis: isize, max: bool, parallel: bool) -
 
 /// `any` (`all` when `all` is set) over the whole view, in blocks.
 fn truth_whole<T: Numeric>(v: &View<'_>, all: bool, parallel: bool) -> Result<bool> {
-    let (a, plan) = reduction::<T>(v)?;
+    let walk = reduction::<T>(v)?;
     // `any`: is some element true; `all`: is some element false.
     let hit = move |x: T| truthy(x) != all;
-    let partial = blocks::<T, bool>(&a, &plan, parallel, |visit, direct| match direct {
+    let partial = blocks::<T, bool>(&walk, parallel, |visit, direct| match direct {
         Some(xs) => xs.iter().any(|&x| hit(x)),
         None => {
             let mut found = false;
@@ -446,38 +444,32 @@ fn truth_along<T: Numeric>(v: &View<'_>, axis: isize, all: bool, parallel: bool)
 /// be summed apart and offset (two passes, in parallel when asked); float sums run in order.
 fn cumsum_whole<T: Stats>(v: &View<'_>, parallel: bool) -> Result<Array> {
     let n = v.len();
-    let (out, o) = fresh::<T::Cum>(&[n])?;
+    let mut out = Array::zeros_with(&T::Cum::format(), &[n])?;
+    // The output, C-contiguous, seen in the input's shape and walked first: C order.
+    let o = output::<T::Cum>(&out.view_mut().reshape(v.shape())?.raw)?;
     let a = input::<T>(&v.raw, v.shape())?;
-    let ostrides = c_strides(v.shape(), size_of::<T::Cum>());
-    let plan = Plan::new(v.shape(), [&ostrides, &a.strides], [o.offset, a.offset]);
-    let [so, sa] = plan.inner_strides();
-    // Writes the running sums of elements `range` starting from `carry`; returns the last.
-    let scan = |range: std::ops::Range<usize>, mut carry: Option<T::Cum>| {
-        plan.for_each_run(range, |[po, pa], len| {
-            // SAFETY: offsets of the fresh output and of the validated input.
-            let (ro, ra) = unsafe { (o.run(po, so), a.run(pa, sa)) };
-            for k in 0..len {
-                // SAFETY: element k of both runs is in bounds; each output element is
-                // written by the one block that covers it.
-                let x = unsafe { ra.load::<T>(k) }.to_cum();
+    let walk = Walk::write(v.shape(), [o, a]);
+    // Writes the running sums of a part's elements starting from `carry`.
+    let scan = |part: Part<'_, 2>, mut carry: Option<T::Cum>| {
+        part.for_each_run(|[ro, ra]| {
+            let (mut ys, xs) = (ro.lane_mut::<T::Cum>(), ra.lane::<T>());
+            assert_eq!(xs.len(), ys.len());
+            for k in 0..ys.len() {
+                let x = xs.get(k).to_cum();
                 let s = carry.map_or(x, |c| T::cum_add(c, x));
-                // SAFETY: as above.
-                unsafe { ro.store(k, s) };
+                ys.set(k, s);
                 carry = Some(s);
             }
         });
-        carry
     };
     if T::EXACT_CUM && parallel && crate::engine::worth_splitting(n, size_of::<T>()) {
         // Block totals, their exclusive prefix sums, then each block from its offset.
-        let totals = per_block(n, size_of::<T>(), true, |range| {
+        let totals = walk.blocks(true, |part| {
             let mut t = T::cum_zero();
-            plan.for_each_run(range, |[_, pa], len| {
-                // SAFETY: an offset of the validated input.
-                let ra = unsafe { a.run(pa, sa) };
-                for k in 0..len {
-                    // SAFETY: element k of the run is in bounds and holds a T.
-                    t = T::cum_add(t, unsafe { ra.load::<T>(k) }.to_cum());
+            part.for_each_run(|[_, ra]| {
+                let xs = ra.lane::<T>();
+                for k in 0..xs.len() {
+                    t = T::cum_add(t, xs.get(k).to_cum());
                 }
             });
             t
@@ -488,11 +480,12 @@ fn cumsum_whole<T: Stats>(v: &View<'_>, parallel: bool) -> Result<Array> {
             starts.push(acc);
             acc = T::cum_add(acc, t);
         }
-        per_block(n, size_of::<T>(), true, |range| {
-            scan(range.clone(), Some(starts[range.start / BLOCK]));
+        walk.blocks(true, |part| {
+            let start = starts[part.range().start / BLOCK];
+            scan(part, Some(start));
         })?;
     } else {
-        scan(0..n, None);
+        walk.chunks(false, 0, |part| scan(part, None));
     }
     Ok(out)
 }
@@ -508,51 +501,20 @@ fn cumsum_along<T: Stats>(v: &View<'_>, axis: isize, parallel: bool) -> Result<A
         if d == 0 {
             return Ok(out);
         }
-        let lane = |op: &Operand| {
-            let mut strides = op.strides.clone();
-            let s = strides.remove(ax);
-            (
-                Operand {
-                    bytes: op.bytes,
-                    strides,
-                    offset: op.offset,
-                    order: op.order,
-                },
-                s,
-            )
-        };
-        let ((ob, lo), (ab, la)) = (lane(&o), lane(&a));
-        let mut lane_shape: smallvec::SmallVec<[usize; 6]> = shape.into();
-        lane_shape.remove(ax);
-        let plan = plan_of(&lane_shape, [&ob, &ab]);
-        let [so, sa] = plan.inner_strides();
-        let scan = |range: std::ops::Range<usize>| {
-            plan.for_each_run(range, |[po, pa], len| {
-                for i in 0..len as isize {
-                    // SAFETY: element 0 of a lane of the fresh output and of the validated
-                    // input (offset plus kept indices times their strides); the lanes run
-                    // `d` elements along `ax`.
-                    let (ro, ra) = unsafe { (o.run(po + i * so, lo), a.run(pa + i * sa, la)) };
-                    let mut carry: Option<T::Cum> = None;
-                    for k in 0..d {
-                        // SAFETY: element k < d of both lanes is in bounds; each output lane
-                        // is written by one chunk only.
-                        let x = unsafe { ra.load::<T>(k) }.to_cum();
-                        let s = carry.map_or(x, |c| T::cum_add(c, x));
-                        // SAFETY: as above.
-                        unsafe { ro.store(k, s) };
-                        carry = Some(s);
-                    }
+        let walk = Walk::lanes(shape, ax, [o, a], [true, true]);
+        walk.chunks(parallel, v.len() * size_of::<T>(), |part| {
+            part.for_each_lane(|[ro, ra]| {
+                let (mut ys, xs) = (ro.lane_mut::<T::Cum>(), ra.lane::<T>());
+                assert_eq!(xs.len(), ys.len());
+                let mut carry: Option<T::Cum> = None;
+                for k in 0..ys.len() {
+                    let x = xs.get(k).to_cum();
+                    let s = carry.map_or(x, |c| T::cum_add(c, x));
+                    ys.set(k, s);
+                    carry = Some(s);
                 }
-            });
-        };
-        let count = plan.count();
-        if parallel && crate::engine::worth_splitting(v.len(), size_of::<T>()) {
-            let per_chunk = crate::engine::chunks(count, d.max(1) * size_of::<T>());
-            for_chunks(count, per_chunk, scan);
-        } else {
-            scan(0..count);
-        }
+            })
+        });
         Ok(out)
     })
 }

@@ -1,0 +1,282 @@
+//! Walks that kernels drive part by part: fixed blocks for deterministic reductions, lanes
+//! along one axis, and reductions into an output that lacks the reduced axis.
+//!
+//! The engine still forms every run and decides every split; a kernel body only sees the
+//! [`Run`]s of the part it was handed. Parts are disjoint ranges of one walk, so a walk that
+//! writes its operand 0 (an output whose distinct elements are distinct bytes) is written by
+//! each part in its own elements.
+
+use super::run::{plan_of, Run, Typed};
+use super::{chunks, for_chunks, worth_splitting, Plan, RunPtr};
+use std::ops::Range;
+
+/// Elements per block of a whole-view reduction (small under Miri, so that its small tests
+/// reduce several blocks in parallel).
+pub(crate) const BLOCK: usize = if cfg!(miri) { 64 } else { 8192 };
+
+/// A planned walk over `N` typed operands. Operand 0 decides the order (a C-index operand
+/// first walks in C order); when `writes` is set, operand 0 is an output and is written.
+pub(crate) struct Walk<const N: usize> {
+    plan: Plan<N>,
+    ops: [Typed; N],
+    inner: [isize; N],
+    /// Per operand: the length and stride of the lane each position stands for (`(1, 0)`:
+    /// the element itself).
+    lanes: [(usize, isize); N],
+    writes: bool,
+}
+
+impl<const N: usize> Walk<N> {
+    /// A read-only walk of `ops` over `shape`.
+    pub fn read(shape: &[usize], ops: [Typed; N]) -> Walk<N> {
+        Walk::make(shape, ops, [(1, 0); N], false)
+    }
+
+    /// A walk that writes operand 0 (an output made by `output`: no two positions share an
+    /// element) while reading the others, over `shape`.
+    pub fn write(shape: &[usize], ops: [Typed; N]) -> Walk<N> {
+        Walk::make(shape, ops, [(1, 0); N], true)
+    }
+
+    /// A walk over the positions of `shape` without axis `ax`: each step is one lane along
+    /// `ax` per operand (operands in `along` span the axis; the others, like an output with
+    /// the axis removed, are one element per lane). Operand 0 is written. `shape` is the
+    /// full shape; operands spanning the axis have a stride for it, the others do not.
+    pub fn lanes(shape: &[usize], ax: usize, ops: [Typed; N], along: [bool; N]) -> Walk<N> {
+        let d = shape[ax];
+        let mut outer: smallvec::SmallVec<[usize; 6]> = shape.into();
+        outer.remove(ax);
+        let mut lanes = [(1, 0); N];
+        let ops = std::array::from_fn(|k| {
+            if along[k] {
+                let (op, s) = ops[k].without_axis(ax);
+                lanes[k] = (d, s);
+                op
+            } else {
+                ops[k].clone()
+            }
+        });
+        Walk::make(&outer, ops, lanes, true)
+    }
+
+    fn make(shape: &[usize], ops: [Typed; N], lanes: [(usize, isize); N], writes: bool) -> Self {
+        let plan = plan_of(shape, &std::array::from_fn(|k| &ops[k]));
+        let inner = plan.inner_strides();
+        Walk {
+            plan,
+            ops,
+            inner,
+            lanes,
+            writes,
+        }
+    }
+
+    /// Whether operand `k`'s runs are written: operand 0 of a writing walk, when it is an
+    /// output.
+    fn writes(&self, k: usize) -> bool {
+        self.writes && k == 0 && self.ops[0].writable()
+    }
+
+    /// The whole of a read-only walk as one part (sequential folds).
+    pub fn whole(&self) -> Part<'_, N> {
+        assert!(!self.writes, "a writing walk is split by the engine only");
+        Part {
+            walk: self,
+            range: 0..self.count(),
+        }
+    }
+
+    /// The number of positions.
+    pub fn count(&self) -> usize {
+        self.plan.count()
+    }
+
+    /// The runs of positions `range`, one call of `body` per run of the plan.
+    fn runs(&self, range: Range<usize>, body: &mut impl FnMut([Run<'_>; N])) {
+        self.plan.for_each_run(range, |offs, len| {
+            let runs = std::array::from_fn(|k| {
+                let ptr = RunPtr {
+                    // SAFETY: the plan yields element offsets of the operands' validated
+                    // layouts (a C-index operand forms no pointer).
+                    ptr: unsafe { self.ops[k].at(offs[k]) },
+                    stride: self.inner[k],
+                };
+                // SAFETY: the run's `len` elements are elements of operand k's layout
+                // holding its type; only operand 0 of a writing walk is written, and the
+                // parts of one walk are disjoint ranges of positions, hence of its elements;
+                // the inputs are apart from it (fresh outputs, or detached by the kernel).
+                unsafe { Run::new(ptr, len, self.ops[k].holds(), self.writes(k), true) }.at(offs[k])
+            });
+            body(runs)
+        });
+    }
+
+    /// The lanes of positions `range`, one call of `body` per position.
+    fn lane_steps(&self, range: Range<usize>, body: &mut impl FnMut([Run<'_>; N])) {
+        self.plan.for_each_run(range, |offs, len| {
+            for i in 0..len as isize {
+                let runs = std::array::from_fn(|k| {
+                    let off = offs[k] + i * self.inner[k];
+                    let (d, s) = self.lanes[k];
+                    let ptr = RunPtr {
+                        // An empty lane (never read) forms no pointer into the buffer.
+                        ptr: if d == 0 {
+                            std::ptr::NonNull::dangling().as_ptr()
+                        } else {
+                            // SAFETY: `off` is the offset of element 0 of a lane of operand k
+                            // (its offset plus kept indices times their strides).
+                            unsafe { self.ops[k].at(off) }
+                        },
+                        stride: s,
+                    };
+                    // SAFETY: element j < d of the lane is `off + j * s`, an element of the
+                    // validated layout; each position's lanes belong to one part only.
+                    unsafe { Run::new(ptr, d, self.ops[k].holds(), self.writes(k), true) }.at(off)
+                });
+                body(runs);
+            }
+        });
+    }
+
+    /// Cuts the walk into [`BLOCK`] positions and runs `block` on each (in parallel when
+    /// asked and worth it), returning the results in block order: the blocks do not depend
+    /// on the number of threads, so neither does a result combined from them.
+    pub fn blocks<R: Send>(
+        &self,
+        parallel: bool,
+        block: impl Fn(Part<'_, N>) -> R + Sync,
+    ) -> crate::Result<Vec<R>> {
+        let count = self.count();
+        let elem_bytes = self.elem_bytes();
+        let nblocks = count.div_ceil(BLOCK);
+        let one = |b: usize| {
+            block(Part {
+                walk: self,
+                range: b * BLOCK..((b + 1) * BLOCK).min(count),
+            })
+        };
+        // One partial result per block: a huge broadcast view has more blocks than memory
+        // holds.
+        let mut out: Vec<Option<R>> = crate::error::try_vec(nblocks, "reduction blocks")?;
+        if parallel && worth_splitting(count, elem_bytes) {
+            out.resize_with(nblocks, || None);
+            let slots = std::sync::Mutex::new(&mut out);
+            for_chunks(nblocks, chunks(nblocks, BLOCK * elem_bytes), |r| {
+                let results: Vec<(usize, R)> = r.map(|b| (b, one(b))).collect();
+                let mut slots = slots.lock().expect("no panics while holding the lock");
+                for (b, v) in results {
+                    slots[b] = Some(v);
+                }
+            });
+            Ok(out
+                .into_iter()
+                .map(|r| r.expect("every block ran"))
+                .collect())
+        } else {
+            drop(out);
+            let mut seq = crate::error::try_vec(nblocks, "reduction blocks")?;
+            seq.extend((0..nblocks).map(one));
+            Ok(seq)
+        }
+    }
+
+    /// Runs `part` over the whole walk, or over disjoint chunks of it across rayon's pool
+    /// when asked and worth it (`work_bytes`: the bytes the whole walk touches).
+    pub fn chunks(&self, parallel: bool, work_bytes: usize, part: impl Fn(Part<'_, N>) + Sync) {
+        let count = self.count();
+        if parallel && worth_splitting(work_bytes, 1) {
+            let per = chunks(count, work_bytes / count.max(1));
+            for_chunks(count, per, |range| part(Part { walk: self, range }));
+        } else {
+            part(Part {
+                walk: self,
+                range: 0..count,
+            });
+        }
+    }
+
+    /// Bytes one position touches, over all operands and their lanes.
+    fn elem_bytes(&self) -> usize {
+        (0..N)
+            .map(|k| self.ops[k].holds().size() * self.lanes[k].0)
+            .sum()
+    }
+}
+
+/// One part of a [`Walk`]: a range of its positions that the engine handed to one body.
+pub(crate) struct Part<'w, const N: usize> {
+    walk: &'w Walk<N>,
+    range: Range<usize>,
+}
+
+impl<const N: usize> Part<'_, N> {
+    /// The positions of the walk this part covers.
+    pub fn range(&self) -> Range<usize> {
+        self.range.clone()
+    }
+
+    /// Calls `body` with the runs of this part, in walk order.
+    pub fn for_each_run(&self, mut body: impl FnMut([Run<'_>; N])) {
+        self.walk.runs(self.range.clone(), &mut body)
+    }
+
+    /// Calls `body` with each position's lanes (a walk made by [`Walk::lanes`]).
+    pub fn for_each_lane(&self, mut body: impl FnMut([Run<'_>; N])) {
+        self.walk.lane_steps(self.range.clone(), &mut body)
+    }
+}
+
+/// Reduces `a` (over its own shape) into `out` (that shape without axis `ax`): `body` gets
+/// one run of the input and the matching run of the output, whose elements repeat along the
+/// reduced axis (stride 0 there), and accumulates into it. The walk follows the input's
+/// memory order; in parallel it splits the output's outermost kept axis, so no two threads
+/// share an output element (one wide band per thread when that axis is the innermost).
+pub(crate) fn reduce_into(
+    out: &Typed,
+    a: &Typed,
+    shape: &[usize],
+    ax: usize,
+    parallel: bool,
+    work_bytes: usize,
+    body: impl Fn([Run<'_>; 2]) + Sync,
+) {
+    let o = out.with_zero_axis(ax);
+    let run_all = |shape: &[usize], a: &Typed, o: &Typed| {
+        let plan = plan_of(shape, &[a, o]);
+        let inner = plan.inner_strides();
+        plan.for_each_run(0..plan.count(), |offs, len| {
+            let ops = [a, o];
+            let runs = std::array::from_fn(|k| {
+                let ptr = RunPtr {
+                    // SAFETY: the plan yields element offsets of the validated input and of
+                    // the output (whose stride-0 axis repeats its elements).
+                    ptr: unsafe { ops[k].at(offs[k]) },
+                    stride: inner[k],
+                };
+                // SAFETY: operand 1, the fresh output, is written; this walk (or this band of
+                // the parallel split) alone touches its elements; the input is apart from it.
+                unsafe { Run::new(ptr, len, ops[k].holds(), k == 1 && o.writable(), true) }
+            });
+            body(runs)
+        });
+    };
+    let kept = (0..shape.len()).find(|&k| k != ax);
+    match kept {
+        Some(k) if parallel && worth_splitting(work_bytes, 1) => {
+            let dk = shape[k];
+            let mut pieces = chunks(dk, work_bytes / dk.max(1));
+            if k + 1 == shape.len() {
+                // Splitting the last axis shortens every run (rows of an axis-0 sum become
+                // narrow column bands, walked with a stride of a whole row): one wide band
+                // per thread streams best.
+                pieces = pieces.min(rayon::current_num_threads());
+            }
+            for_chunks(dk, pieces, |r| {
+                let mut sh = shape.to_vec();
+                sh[k] = r.len();
+                run_all(&sh, &a.starting_at(k, r.start), &o.starting_at(k, r.start));
+            });
+        }
+        _ => run_all(shape, a, &o),
+    }
+}

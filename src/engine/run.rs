@@ -10,11 +10,10 @@
 
 use super::{staging, walk, walk_staged_par, walk_staged_seq, Plan, RunPtr};
 use crate::element::Element;
-use crate::format::{ByteOrder, Format};
+use crate::format::{ByteOrder, Format, Scalar};
 use crate::layout::Strides;
 use crate::raw::RawBytes;
 use crate::view::RawView;
-use std::any::TypeId;
 use std::marker::PhantomData;
 use std::mem::{align_of, size_of};
 
@@ -23,7 +22,9 @@ use std::mem::{align_of, size_of};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Holds {
     order: ByteOrder,
-    elem: TypeId,
+    /// The element type's scalar (`None`: a C-index operand, no elements). Rust types that
+    /// share a scalar and a size (`u64`/`usize`) share their layout and valid values.
+    scalar: Option<Scalar>,
     size: usize,
 }
 
@@ -33,7 +34,7 @@ impl Holds {
     pub fn of<T: Element>(format: &Format) -> Option<Holds> {
         format.holds::<T>().map(|order| Holds {
             order,
-            elem: TypeId::of::<T>(),
+            scalar: Some(T::SCALAR),
             size: size_of::<T>(),
         })
     }
@@ -43,9 +44,6 @@ impl Holds {
         self.size
     }
 }
-
-/// The marker type of a C-index operand: no `Element`, so its runs never become lanes.
-struct CIndex;
 
 /// One operand of an element walk: its buffer, its byte strides over the walk's shape and the
 /// offset of element 0, and the type its format holds.
@@ -81,7 +79,7 @@ impl Typed {
             offset: 0,
             holds: Holds {
                 order: ByteOrder::NATIVE,
-                elem: TypeId::of::<CIndex>(),
+                scalar: None,
                 size: 0,
             },
             writable: false,
@@ -134,7 +132,7 @@ impl Typed {
     /// For a buffer operand, `off` is an element offset of its validated layout.
     #[inline(always)]
     pub(super) unsafe fn at(&self, off: isize) -> *mut u8 {
-        if self.holds.elem == TypeId::of::<CIndex>() {
+        if self.holds.scalar.is_none() {
             std::ptr::NonNull::dangling().as_ptr()
         } else {
             // SAFETY: the caller's promise.
@@ -213,14 +211,17 @@ impl<'r> Run<'r> {
     /// element and the step between its elements' indices.
     #[inline(always)]
     pub fn c_index(&self) -> Option<(usize, isize)> {
-        (self.holds.elem == TypeId::of::<CIndex>()).then_some((self.at as usize, self.stride))
+        self.holds
+            .scalar
+            .is_none()
+            .then_some((self.at as usize, self.stride))
     }
 
     /// Whether `T` is the type the operand was checked for.
     #[inline(always)]
     fn check<T: Element>(&self) {
         assert!(
-            self.holds.elem == TypeId::of::<T>(),
+            self.holds.scalar == Some(T::SCALAR) && self.holds.size == size_of::<T>(),
             "a run typed as another element type than its operand's"
         );
     }

@@ -2,7 +2,14 @@
 //!
 //! The plan simplifies the loop nest (drops length-1 axes, orders axes by stride, reverses
 //! axes every operand walks backwards, merges axes whose strides chain) and hands out runs along
-//! the innermost axis. The kernels here turn runs into memory accesses.
+//! the innermost axis. On top of it:
+//!
+//! - `run.rs`, the executor of element-wise kernels: typed operands in, one typed [`Run`] per
+//!   operand and step out to the kernel's body; it alone chooses the flat run, the plan, tiles,
+//!   staged tiles and the parallel split;
+//! - `walk.rs`, walks that reductions and scans drive in parts the engine chooses (fixed
+//!   blocks, chunks, lanes along an axis) and reductions into an output lacking an axis;
+//! - `copy.rs`, the byte-copy kernels (memcpy runs, reversed runs, SIMD tile transposes).
 
 mod copy;
 mod par;
@@ -16,7 +23,7 @@ pub(crate) use copy::copy_elements;
 pub(crate) use par::{chunks, for_chunks, walk, worth_splitting};
 pub(crate) use plan::Plan;
 pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
-pub(crate) use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
+use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 pub(crate) use walk::{reduce_into, Part, Walk, BLOCK};
 
 use crate::layout::Layout;

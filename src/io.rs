@@ -1,7 +1,7 @@
 //! Zero-copy I/O: chunks without copying, reading straight into views, streaming views out
 //! through a bounded buffer.
 
-use crate::engine::Plan;
+use crate::engine::{Typed, Walk};
 use crate::error::{Error, Result};
 use crate::layout::{c_strides, f_strides, Layout};
 use crate::view::{Order, RawView, View, ViewMut};
@@ -40,27 +40,20 @@ pub(crate) fn chunk_ranges(
         .map(move |s| (s as isize, (s + n).min(len) as isize)))
 }
 
-/// Calls `f(stream_pos, view_offset)` for elements `elems` of the view in `order`: the
-/// element's byte position in the stream of its bytes (C or F order) and its byte offset in
-/// the buffer. The order operand leads the walk, so elements come in stream order.
-fn for_stream_elements(
-    raw: &RawView,
-    order: Order,
-    elems: std::ops::Range<usize>,
-    mut f: impl FnMut(usize, isize),
-) {
+/// The walk of a view's elements in stream order (C or F): operand 0 gives each element's
+/// byte position in the stream of its bytes, operand 1 is the view's elements as bytes
+/// (written when `out` is set: the view must then be a writable one's).
+fn stream_walk(raw: &RawView, order: Order, out: bool) -> Walk<2> {
     let l = &raw.layout;
     let pos = match order {
         Order::F => f_strides(&l.shape, raw.itemsize()),
         Order::C | Order::A => c_strides(&l.shape, raw.itemsize()),
     };
-    let plan = Plan::new(&l.shape, [&pos, &l.strides], [0, l.offset]);
-    let [sp, so] = plan.inner_strides();
-    plan.for_each_run(elems, |[p, o], len| {
-        for i in 0..len as isize {
-            f((p + i * sp) as usize, o + i * so);
-        }
-    });
+    if out {
+        Walk::write_operand(&l.shape, [Typed::index(pos), Typed::bytes_output(raw)], 1)
+    } else {
+        Walk::read(&l.shape, [Typed::index(pos), Typed::bytes(raw)])
+    }
 }
 
 impl RawView {
@@ -78,43 +71,34 @@ impl RawView {
     fn gather(&self, order: Order, start: usize, out: &mut [u8]) {
         let is = self.itemsize();
         let end = start + out.len();
-        let elems = start / is..end.div_ceil(is);
-        let mut tmp = [0u8; 64];
-        for_stream_elements(self, order, elems, |p, o| {
-            // Bytes of this element that fall in the window.
-            let (lo, hi) = (p.max(start), (p + is).min(end));
-            if is <= 64 {
-                // SAFETY: `o` is an element offset of the validated layout: `is` bytes there
-                // are in the buffer and readable.
-                unsafe { self.bytes.read_into(o, &mut tmp[..is]) };
-                out[lo - start..hi - start].copy_from_slice(&tmp[lo - p..hi - p]);
-            } else {
-                // SAFETY: the bytes `lo - p .. hi - p` of the element are in bounds.
-                unsafe {
-                    self.bytes
-                        .read_into(o + (lo - p) as isize, &mut out[lo - start..hi - start])
-                };
-            }
-        });
+        let walk = stream_walk(self, order, false);
+        walk.part(start / is..end.div_ceil(is))
+            .for_each_run(|[pos, elems]| {
+                let (p0, step) = pos.index().expect("operand 0 is the stream position");
+                for i in 0..elems.len() {
+                    let p = (p0 as isize + i as isize * step) as usize;
+                    // Bytes of this element that fall in the window.
+                    let (lo, hi) = (p.max(start), (p + is).min(end));
+                    elems.read_bytes(i, lo - p, &mut out[lo - start..hi - start]);
+                }
+            });
     }
 
-    /// Writes stream bytes `[start, start + src.len())` (C order) into the view.
-    ///
-    /// # Safety
-    /// The view must be writable (a `ViewMut`'s) and `src` must not lie in its buffer.
-    unsafe fn scatter(&self, start: usize, src: &[u8]) {
+    /// Writes stream bytes `[start, start + src.len())` (C order) into the view, which must
+    /// be a writable view's (a `ViewMut`'s).
+    fn scatter(&self, start: usize, src: &[u8]) {
         let is = self.itemsize();
         let end = start + src.len();
-        let elems = start / is..end.div_ceil(is);
-        for_stream_elements(self, Order::C, elems, |p, o| {
-            let (lo, hi) = (p.max(start), (p + is).min(end));
-            // SAFETY: those bytes of the element are in bounds; the caller guarantees the
-            // view is writable and `src` is elsewhere.
-            unsafe {
-                self.bytes
-                    .write_from(o + (lo - p) as isize, &src[lo - start..hi - start])
-            };
-        });
+        let mut walk = stream_walk(self, Order::C, true);
+        walk.part_mut(start / is..end.div_ceil(is))
+            .for_each_run(|[pos, mut elems]| {
+                let (p0, step) = pos.index().expect("operand 0 is the stream position");
+                for i in 0..elems.len() {
+                    let p = (p0 as isize + i as isize * step) as usize;
+                    let (lo, hi) = (p.max(start), (p + is).min(end));
+                    elems.write_bytes(i, lo - p, &src[lo - start..hi - start]);
+                }
+            });
     }
 }
 
@@ -254,8 +238,7 @@ impl<'a> ViewMut<'a> {
         }
         let mut buf = vec![0u8; STAGING.min(total)];
         let n = r.read(&mut buf).and_then(|n| trusted(n, buf.len()))?;
-        // SAFETY: this view is writable and exclusive; `buf` is a local buffer.
-        unsafe { self.raw.scatter(0, &buf[..n]) };
+        self.raw.scatter(0, &buf[..n]);
         Ok(n)
     }
 
@@ -271,8 +254,7 @@ impl<'a> ViewMut<'a> {
         while at < total {
             let n = buf.len().min(total - at);
             r.read_exact(&mut buf[..n])?;
-            // SAFETY: as in `read_from`.
-            unsafe { self.raw.scatter(at, &buf[..n]) };
+            self.raw.scatter(at, &buf[..n]);
             at += n;
         }
         Ok(())

@@ -160,24 +160,4 @@ impl<const N: usize> Plan<N> {
             }
         });
     }
-
-    /// Like [`Plan::for_each`], stopping at the first `false`; returns whether it ran through.
-    pub fn all(&self, mut f: impl FnMut([isize; N]) -> bool) -> bool {
-        let s = self.inner_strides();
-        let mut ok = true;
-        let mut start = 0;
-        // Walk run by run so that a `false` stops after at most one run.
-        while ok && start < self.count {
-            let stop = (start + self.inner_len()).min(self.count);
-            self.for_each_run(start..stop, |offs, len| {
-                for i in 0..len as isize {
-                    if ok && !f(std::array::from_fn(|op| offs[op] + i * s[op])) {
-                        ok = false;
-                    }
-                }
-            });
-            start = stop;
-        }
-        ok
-    }
 }

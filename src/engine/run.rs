@@ -22,9 +22,8 @@ use std::mem::{align_of, size_of};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Holds {
     order: ByteOrder,
-    /// The element type's scalar (`None`: a C-index operand, no elements). Rust types that
-    /// share a scalar and a size (`u64`/`usize`) share their layout and valid values.
-    scalar: Option<Scalar>,
+    /// What the elements are read as.
+    kind: Kind,
     size: usize,
 }
 
@@ -34,7 +33,7 @@ impl Holds {
     pub fn of<T: Element>(format: &Format) -> Option<Holds> {
         format.holds::<T>().map(|order| Holds {
             order,
-            scalar: Some(T::SCALAR),
+            kind: Kind::Scalar(T::SCALAR),
             size: size_of::<T>(),
         })
     }
@@ -43,6 +42,18 @@ impl Holds {
     pub fn size(self) -> usize {
         self.size
     }
+}
+
+/// What an operand's elements are read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// One Rust element type per element (Rust types that share a scalar and a size, like
+    /// `u64` and `usize`, share their layout and valid values).
+    Scalar(Scalar),
+    /// Bytes: the elements of any format, copied as bytes.
+    Bytes,
+    /// No buffer: the position of each element ([`Typed::index`]).
+    Index,
 }
 
 /// One operand of an element walk: its buffer, its byte strides over the walk's shape and the
@@ -70,19 +81,49 @@ impl Typed {
         })
     }
 
-    /// Not a buffer: the flat C index of each element of `shape` (its runs answer
-    /// [`Run::c_index`] and hold no elements). As operand 0 it makes a walk go in C order.
-    pub fn c_index(shape: &[usize]) -> Typed {
+    /// Not a buffer: the position of each element, `strides` apart along each axis (C-order
+    /// strides of 1 give the flat C index; of the itemsize, the byte position in the C-order
+    /// stream). Its runs answer [`Run::index`] and hold no elements. As operand 0 it makes a
+    /// walk go in that order.
+    pub fn index(strides: Strides) -> Typed {
         Typed {
             bytes: RawBytes::of(&[]),
-            strides: crate::layout::c_strides(shape, 1),
+            strides,
             offset: 0,
             holds: Holds {
                 order: ByteOrder::NATIVE,
-                scalar: None,
+                kind: Kind::Index,
                 size: 0,
             },
             writable: false,
+        }
+    }
+
+    /// The flat C index of each element of `shape` ([`Typed::index`]).
+    pub fn c_index(shape: &[usize]) -> Typed {
+        Typed::index(crate::layout::c_strides(shape, 1))
+    }
+
+    /// The elements of `raw`, of any format, as bytes (read).
+    pub fn bytes(raw: &RawView) -> Typed {
+        Typed {
+            bytes: raw.bytes,
+            strides: raw.layout.strides.clone(),
+            offset: raw.layout.offset,
+            holds: Holds {
+                order: ByteOrder::NATIVE,
+                kind: Kind::Bytes,
+                size: raw.itemsize(),
+            },
+            writable: false,
+        }
+    }
+
+    /// The elements of `raw`, a writable view's, as bytes to write.
+    pub fn bytes_output(raw: &RawView) -> Typed {
+        Typed {
+            writable: true,
+            ..Typed::bytes(raw)
         }
     }
 
@@ -132,7 +173,7 @@ impl Typed {
     /// For a buffer operand, `off` is an element offset of its validated layout.
     #[inline(always)]
     pub(super) unsafe fn at(&self, off: isize) -> *mut u8 {
-        if self.holds.scalar.is_none() {
+        if self.holds.kind == Kind::Index {
             std::ptr::NonNull::dangling().as_ptr()
         } else {
             // SAFETY: the caller's promise.
@@ -207,21 +248,69 @@ impl<'r> Run<'r> {
         self.len
     }
 
-    /// For the run of a C-index operand ([`Typed::c_index`]): the flat C index of its first
-    /// element and the step between its elements' indices.
+    /// For the run of an index operand ([`Typed::index`]): the position of its first element
+    /// and the step between its elements' positions.
     #[inline(always)]
-    pub fn c_index(&self) -> Option<(usize, isize)> {
-        self.holds
-            .scalar
-            .is_none()
-            .then_some((self.at as usize, self.stride))
+    pub fn index(&self) -> Option<(usize, isize)> {
+        (self.holds.kind == Kind::Index).then_some((self.at as usize, self.stride))
+    }
+
+    /// Copies bytes `from..from + out.len()` of element `i` of a bytes operand's run
+    /// ([`Typed::bytes`]) into `out` (panics outside the element or for another operand: a
+    /// kernel bug).
+    #[inline]
+    pub fn read_bytes(&self, i: usize, from: usize, out: &mut [u8]) {
+        self.check_bytes(i, from, out.len());
+        // SAFETY: the bytes lie inside element `i < len` of the run, an element of the
+        // operand's validated layout; `out` is a distinct Rust borrow.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                self.ptr
+                    .wrapping_offset(i as isize * self.stride)
+                    .wrapping_add(from),
+                out.as_mut_ptr(),
+                out.len(),
+            )
+        }
+    }
+
+    /// Writes `src` into bytes `from..from + src.len()` of element `i` of a bytes output's
+    /// run (panics outside the element, or for a run that is not an output's).
+    #[inline]
+    pub fn write_bytes(&mut self, i: usize, from: usize, src: &[u8]) {
+        self.check_bytes(i, from, src.len());
+        assert!(self.writable, "only the output's runs are written");
+        // SAFETY: as in `read_bytes`; the run is an output's, written only by this step, and
+        // `src` is a Rust borrow, so not these bytes (which no reference covers).
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                src.as_ptr(),
+                self.ptr
+                    .wrapping_offset(i as isize * self.stride)
+                    .wrapping_add(from),
+                src.len(),
+            )
+        }
+    }
+
+    /// Panics unless bytes `from..from + n` of element `i` exist in a bytes operand's run.
+    #[inline(always)]
+    fn check_bytes(&self, i: usize, from: usize, n: usize) {
+        assert!(
+            self.holds.kind == Kind::Bytes
+                && i < self.len
+                && from
+                    .checked_add(n)
+                    .is_some_and(|end| end <= self.holds.size),
+            "bytes outside an element of a bytes operand's run"
+        );
     }
 
     /// Whether `T` is the type the operand was checked for.
     #[inline(always)]
     fn check<T: Element>(&self) {
         assert!(
-            self.holds.scalar == Some(T::SCALAR) && self.holds.size == size_of::<T>(),
+            self.holds.kind == Kind::Scalar(T::SCALAR) && self.holds.size == size_of::<T>(),
             "a run typed as another element type than its operand's"
         );
     }

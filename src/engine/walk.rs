@@ -14,8 +14,8 @@ use std::ops::Range;
 /// reduce several blocks in parallel).
 pub(crate) const BLOCK: usize = if cfg!(miri) { 64 } else { 8192 };
 
-/// A planned walk over `N` typed operands. Operand 0 decides the order (a C-index operand
-/// first walks in C order); when `writes` is set, operand 0 is an output and is written.
+/// A planned walk over `N` typed operands. Operand 0 decides the order (an index operand
+/// first walks in its order); at most one operand, an output, is written.
 pub(crate) struct Walk<const N: usize> {
     plan: Plan<N>,
     ops: [Typed; N],
@@ -23,19 +23,25 @@ pub(crate) struct Walk<const N: usize> {
     /// Per operand: the length and stride of the lane each position stands for (`(1, 0)`:
     /// the element itself).
     lanes: [(usize, isize); N],
-    writes: bool,
+    /// The operand written, if any.
+    write: Option<usize>,
 }
 
 impl<const N: usize> Walk<N> {
     /// A read-only walk of `ops` over `shape`.
     pub fn read(shape: &[usize], ops: [Typed; N]) -> Walk<N> {
-        Walk::make(shape, ops, [(1, 0); N], false)
+        Walk::make(shape, ops, [(1, 0); N], None)
     }
 
     /// A walk that writes operand 0 (an output made by `output`: no two positions share an
     /// element) while reading the others, over `shape`.
     pub fn write(shape: &[usize], ops: [Typed; N]) -> Walk<N> {
-        Walk::make(shape, ops, [(1, 0); N], true)
+        Walk::make(shape, ops, [(1, 0); N], Some(0))
+    }
+
+    /// A walk that writes operand `k` (an output) while operand 0 leads the order.
+    pub fn write_operand(shape: &[usize], ops: [Typed; N], k: usize) -> Walk<N> {
+        Walk::make(shape, ops, [(1, 0); N], Some(k))
     }
 
     /// A walk over the positions of `shape` without axis `ax`: each step is one lane along
@@ -56,10 +62,15 @@ impl<const N: usize> Walk<N> {
                 ops[k].clone()
             }
         });
-        Walk::make(&outer, ops, lanes, true)
+        Walk::make(&outer, ops, lanes, Some(0))
     }
 
-    fn make(shape: &[usize], ops: [Typed; N], lanes: [(usize, isize); N], writes: bool) -> Self {
+    fn make(
+        shape: &[usize],
+        ops: [Typed; N],
+        lanes: [(usize, isize); N],
+        write: Option<usize>,
+    ) -> Self {
         let plan = plan_of(shape, &std::array::from_fn(|k| &ops[k]));
         let inner = plan.inner_strides();
         Walk {
@@ -67,22 +78,41 @@ impl<const N: usize> Walk<N> {
             ops,
             inner,
             lanes,
-            writes,
+            write,
         }
     }
 
     /// Whether operand `k`'s runs are written: operand 0 of a writing walk, when it is an
     /// output.
     fn writes(&self, k: usize) -> bool {
-        self.writes && k == 0 && self.ops[0].writable()
+        self.write == Some(k) && self.ops[k].writable()
     }
 
     /// The whole of a read-only walk as one part (sequential folds).
     pub fn whole(&self) -> Part<'_, N> {
-        assert!(!self.writes, "a writing walk is split by the engine only");
+        self.part(0..self.count())
+    }
+
+    /// Positions `range` of a read-only walk as one part.
+    pub fn part(&self, range: Range<usize>) -> Part<'_, N> {
+        assert!(
+            self.write.is_none(),
+            "a writing walk is split by the engine only"
+        );
+        let n = self.count();
         Part {
             walk: self,
-            range: 0..self.count(),
+            range: range.start.min(n)..range.end.min(n),
+        }
+    }
+
+    /// Positions `range` of a writing walk as one part, on the calling thread (the borrow
+    /// keeps it the only part while it lives).
+    pub fn part_mut(&mut self, range: Range<usize>) -> Part<'_, N> {
+        let n = self.count();
+        Part {
+            walk: self,
+            range: range.start.min(n)..range.end.min(n),
         }
     }
 

@@ -349,7 +349,7 @@ fn arg_whole<T: Numeric>(v: &View<'_>, max: bool, parallel: bool) -> Result<usiz
     let partial = walk.blocks(parallel, |part| {
         let mut best: Option<(T, usize)> = None;
         part.for_each_run(|[ri, ra]| {
-            let (i0, si) = ri.c_index().expect("operand 0 is the C index");
+            let (i0, si) = ri.index().expect("operand 0 is the C index");
             let xs = ra.lane::<T>();
             for k in 0..xs.len() {
                 let x = xs.get(k);

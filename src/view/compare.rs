@@ -2,7 +2,7 @@
 
 use super::access::equiv_shape;
 use super::{RawView, View, ViewMut};
-use crate::engine::Plan;
+use crate::engine::{all_runs, Typed};
 
 impl RawView {
     /// memoryview's `==`: shapes equal up to the first zero-length axis, then every pair of
@@ -15,24 +15,22 @@ impl RawView {
         if self.layout.is_empty() {
             return true;
         }
-        let (a, b) = (&self.layout, &other.layout);
-        let plan = Plan::new(&a.shape, [&a.strides, &b.strides], [a.offset, b.offset]);
-        let (mut ba, mut bb) = (vec![0u8; self.itemsize()], vec![0u8; other.itemsize()]);
-        plan.all(|[x, y]| {
-            // SAFETY: x and y are element offsets of the two validated layouts.
-            unsafe {
-                self.bytes.read_into(x, &mut ba);
-                other.bytes.read_into(y, &mut bb);
-            }
-            match (
-                self.format.decode_value(&ba),
-                other.format.decode_value(&bb),
-            ) {
-                (Ok(x), Ok(y)) => x == y,
-                // Values too many to build (zero-size repetitions by the billion): equal when
-                // the formats and the bytes are.
-                _ => self.format.as_str() == other.format.as_str() && ba == bb,
-            }
+        let (a, b) = (Typed::bytes(self), Typed::bytes(other));
+        all_runs(&self.layout.shape, [&a, &b], false, |[ra, rb]| {
+            let (mut ba, mut bb) = (vec![0u8; self.itemsize()], vec![0u8; other.itemsize()]);
+            (0..ra.len()).all(|i| {
+                ra.read_bytes(i, 0, &mut ba);
+                rb.read_bytes(i, 0, &mut bb);
+                match (
+                    self.format.decode_value(&ba),
+                    other.format.decode_value(&bb),
+                ) {
+                    (Ok(x), Ok(y)) => x == y,
+                    // Values too many to build (zero-size repetitions by the billion): equal
+                    // when the formats and the bytes are.
+                    _ => self.format.as_str() == other.format.as_str() && ba == bb,
+                }
+            })
         })
     }
 }

@@ -2,41 +2,31 @@
 //! contiguous copies. Contiguous runs are `memcpy`, reversed runs a reversed copy the compiler
 //! vectorises, transposed operands go tile by tile with an SSE 4x4 (or 2x2) transpose.
 
-use super::par::{chunks, for_chunks, worth_splitting};
-use super::{Operand, Plan};
+use super::run::{plan_of, Typed};
+use super::{walk, walk_tiles, Plan};
 use crate::layout::{Dims, Strides};
 
-/// Copies every element of `src` to the element at the same index of `dst`. Both layouts
-/// have the same shape and elements of `itemsize` bytes; the destination leads the walk. Split
-/// across rayon's pool when `parallel` is set and the copy is large.
+/// Copies every element of `src` to the element at the same index of `dst`, over `shape`
+/// (byte operands, [`Typed::layout_bytes`], of one itemsize); the destination leads the walk.
+/// The engine's schedule runs the copy bodies: [`copy_run`] per run, or [`copy_tile`] per
+/// tile when the operands are transposed against each other; split across rayon's pool when
+/// `parallel` is set and the copy is large.
 ///
 /// # Safety
-/// Both layouts must be valid for their buffers (every element in bounds), `dst` must be
-/// writable through its `RawBytes`, and the destination elements must not overlap the source
-/// elements (callers copy through a temporary when they might).
-pub(crate) unsafe fn copy_elements(
-    dst: Operand<'_>,
-    src: Operand<'_>,
-    itemsize: usize,
-    parallel: bool,
-) {
-    debug_assert_eq!(dst.layout.shape, src.layout.shape);
-    let (plan, itemsize) = match widen(dst, src, itemsize) {
+/// Both operands' strides and offsets must be valid over `shape` for their buffers (every
+/// element in bounds), `dst` must be writable through its bytes, and the destination elements
+/// must not overlap the source elements (callers copy through a temporary when they might).
+pub(crate) unsafe fn copy_elements(shape: &[usize], dst: &Typed, src: &Typed, parallel: bool) {
+    let itemsize = dst.holds().size();
+    debug_assert_eq!(itemsize, src.holds().size());
+    debug_assert!(dst.writable());
+    let (plan, itemsize) = match widen(shape, [dst.strides(), src.strides()], itemsize) {
         Some((shape, [d, s], wide)) => (
-            Plan::new(&shape, [&d, &s], [dst.layout.offset, src.layout.offset]),
+            Plan::new(&shape, [&d, &s], [dst.offset(), src.offset()]),
             wide,
         ),
-        None => (
-            Plan::new(
-                &dst.layout.shape,
-                [&dst.layout.strides, &src.layout.strides],
-                [dst.layout.offset, src.layout.offset],
-            ),
-            itemsize,
-        ),
+        None => (plan_of(shape, &[dst, src]), itemsize),
     };
-    let split = parallel && worth_splitting(plan.count(), 2 * itemsize);
-    let (db, sb) = (dst.bytes, src.bytes);
     if let Some(t) = plan.tiles([itemsize, itemsize]) {
         let [dp, sp] = plan.inner_strides();
         let [dq, sq] = plan.axis_strides(t.q);
@@ -45,40 +35,23 @@ pub(crate) unsafe fn copy_elements(
             // writable and disjoint from src (the caller's promise).
             unsafe {
                 copy_tile(
-                    db.at(d),
+                    dst.at(d),
                     [dp, dq],
-                    sb.at(s),
+                    src.at(s),
                     [sp, sq],
                     [p_len, q_len],
                     itemsize,
                 )
             }
         };
-        let units = plan.tile_units(t);
-        if split {
-            let per_unit = plan.count() / units.max(1) * 2 * itemsize;
-            for_chunks(units, chunks(units, per_unit), |r| {
-                plan.for_each_tile(t, r, tile)
-            });
-        } else {
-            plan.for_each_tile(t, 0..units, tile);
-        }
-        return;
+        return walk_tiles(&plan, t, [itemsize, itemsize], parallel, tile);
     }
     let [ds, ss] = plan.inner_strides();
-    let run = |[d, s]: [isize; 2], len: usize| {
+    walk(&plan, [itemsize, itemsize], parallel, |[d, s], len| {
         // SAFETY: each run's `len` elements belong to the validated layouts; dst is writable
         // and disjoint from src.
-        unsafe { copy_run(db.at(d), ds, sb.at(s), ss, len, itemsize) }
-    };
-    let count = plan.count();
-    if split {
-        for_chunks(count, chunks(count, 2 * itemsize), |r| {
-            plan.for_each_run(r, run)
-        });
-    } else {
-        plan.for_each_run(0..count, run);
-    }
+        unsafe { copy_run(dst.at(d), ds, src.at(s), ss, len, itemsize) }
+    });
 }
 
 /// A copy moves bytes without looking at them, so an axis that is short and contiguous in
@@ -87,13 +60,12 @@ pub(crate) unsafe fn copy_elements(
 /// elements. Returns the shape and strides without that axis and the wider itemsize, or
 /// `None` when no axis qualifies.
 fn widen(
-    dst: Operand<'_>,
-    src: Operand<'_>,
+    shape: &[usize],
+    [ds, ss]: [&[isize]; 2],
     itemsize: usize,
 ) -> Option<(Dims, [Strides; 2], usize)> {
     /// Runs longer than this are already `memcpy`s after coalescing.
     const WIDEST: usize = 32;
-    let (shape, ds, ss) = (&dst.layout.shape, &dst.layout.strides, &src.layout.strides);
     if shape.len() < 2 {
         return None; // a single contiguous axis is one memcpy already
     }

@@ -9,7 +9,10 @@
 //!   staged tiles and the parallel split;
 //! - `walk.rs`, walks that reductions and scans drive in parts the engine chooses (fixed
 //!   blocks, chunks, lanes along an axis) and reductions into an output lacking an axis;
-//! - `copy.rs`, the byte-copy kernels (memcpy runs, reversed runs, SIMD tile transposes).
+//! - `copy.rs`, the byte-copy bodies (memcpy runs, reversed runs, SIMD tile transposes) over
+//!   byte operands ([`Typed::layout_bytes`]);
+//! - `par.rs`, the schedule: the one place that decides whether and how a walk is split across
+//!   rayon's pool (`schedule`), for runs, tiles, staged tiles, chunks and reduction blocks.
 
 mod copy;
 mod par;
@@ -20,21 +23,14 @@ mod tile;
 mod walk;
 
 pub(crate) use copy::copy_elements;
-pub(crate) use par::{chunks, for_chunks, walk, worth_splitting};
+use par::walk_tiles;
+pub(crate) use par::{schedule, walk, worth_splitting};
 pub(crate) use plan::Plan;
 pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 pub(crate) use walk::{reduce_into, Part, Walk, BLOCK};
 
 use crate::layout::Layout;
-use crate::raw::RawBytes;
-
-/// One operand of a walk: a buffer and the layout of the elements in it.
-#[derive(Clone, Copy)]
-pub(crate) struct Operand<'v> {
-    pub bytes: RawBytes,
-    pub layout: &'v Layout,
-}
 
 /// Visits every element of `op` in C index order, handing `f` the element's flat C index
 /// and its byte offset in the buffer.

@@ -1,7 +1,9 @@
 //! Splitting a walk for rayon: by size, never for small work, in chunks large enough to pay
 //! for the scheduling.
 
+use super::tile::Tiles;
 use super::Plan;
+use std::ops::Range;
 
 /// Below this many bytes touched (all operands), a walk runs on the calling thread. Under Miri
 /// the thresholds are tiny, so that its small tests still run (and race-check) the parallel
@@ -25,8 +27,29 @@ pub(crate) fn chunks(work: usize, unit_bytes: usize) -> usize {
     by_size.min(by_threads).clamp(1, work.max(1))
 }
 
-/// Runs `run(offsets, len)` over every run of `plan`, tiled when the plan asks for it and split
-/// across rayon's current pool when `parallel` is set and the work is large enough.
+/// The one place a walk is split: runs `f` over `0..units` (each unit touching about
+/// `unit_bytes` bytes, all operands together) on the calling thread, or, when `parallel` is set
+/// and the work is large enough to pay for it, over chunks of it across rayon's pool.
+pub(crate) fn schedule(
+    units: usize,
+    unit_bytes: usize,
+    parallel: bool,
+    f: impl Fn(Range<usize>) + Sync,
+) {
+    if parallel && worth_splitting(units, unit_bytes) {
+        for_chunks(units, chunks(units, unit_bytes), f);
+    } else {
+        f(0..units);
+    }
+}
+
+/// Bytes one tile of `t` touches: the plan's elements spread over its tiles.
+fn tile_bytes<const N: usize>(plan: &Plan<N>, units: usize, per_element: usize) -> usize {
+    plan.count() / units.max(1) * per_element
+}
+
+/// Runs `run(offsets, len)` over every run of `plan`, tiled when the plan asks for it, split by
+/// [`schedule`].
 pub(crate) fn walk<const N: usize>(
     plan: &Plan<N>,
     itemsizes: [usize; N],
@@ -34,34 +57,37 @@ pub(crate) fn walk<const N: usize>(
     run: impl Fn([isize; N], usize) + Sync,
 ) {
     let per_element: usize = itemsizes.iter().sum();
-    let split = parallel && worth_splitting(plan.count(), per_element);
     match plan.tiles(itemsizes) {
         Some(t) => {
             let units = plan.tile_units(t);
-            if split {
-                let per_unit = plan.count() / units.max(1) * per_element;
-                for_chunks(units, chunks(units, per_unit), |r| {
-                    plan.for_each_tiled_run(t, r, &run)
-                });
-            } else {
-                plan.for_each_tiled_run(t, 0..units, &run);
-            }
+            schedule(units, tile_bytes(plan, units, per_element), parallel, |r| {
+                plan.for_each_tiled_run(t, r, &run)
+            });
         }
-        None => {
-            let count = plan.count();
-            if split {
-                for_chunks(count, chunks(count, per_element), |r| {
-                    plan.for_each_run(r, &run)
-                });
-            } else {
-                plan.for_each_run(0..count, &run);
-            }
-        }
+        None => schedule(plan.count(), per_element, parallel, |r| {
+            plan.for_each_run(r, &run)
+        }),
     }
 }
 
+/// Runs `tile(offsets, q_len, p_len)` over every tile of `t` (bodies that work a whole tile at
+/// once, as the SIMD transposes do), split by [`schedule`].
+pub(crate) fn walk_tiles<const N: usize>(
+    plan: &Plan<N>,
+    t: Tiles,
+    itemsizes: [usize; N],
+    parallel: bool,
+    tile: impl Fn([isize; N], usize, usize) + Sync,
+) {
+    let units = plan.tile_units(t);
+    let per_unit = tile_bytes(plan, units, itemsizes.iter().sum());
+    schedule(units, per_unit, parallel, |r| {
+        plan.for_each_tile(t, r, &tile)
+    });
+}
+
 /// Splits `0..work` into `n` nearly equal ranges and runs `f` on each in parallel.
-pub(crate) fn for_chunks(work: usize, n: usize, f: impl Fn(std::ops::Range<usize>) + Sync) {
+pub(super) fn for_chunks(work: usize, n: usize, f: impl Fn(Range<usize>) + Sync) {
     use rayon::prelude::*;
     let n = n.clamp(1, work.max(1));
     (0..n).into_par_iter().for_each(|c| {

@@ -11,7 +11,7 @@
 use super::{staging, walk, walk_staged_par, walk_staged_seq, Plan, RunPtr};
 use crate::element::Element;
 use crate::format::{ByteOrder, Format, Scalar};
-use crate::layout::Strides;
+use crate::layout::{Layout, Strides};
 use crate::raw::RawBytes;
 use crate::view::RawView;
 use std::marker::PhantomData;
@@ -106,16 +106,29 @@ impl Typed {
 
     /// The elements of `raw`, of any format, as bytes (read).
     pub fn bytes(raw: &RawView) -> Typed {
+        Typed::layout_bytes(raw.bytes, &raw.layout, raw.itemsize(), false)
+    }
+
+    /// The elements `layout` describes in `bytes`, as `itemsize`-byte values: the operands of
+    /// copies, which need not be a view's (a fresh `tobytes` buffer, the bytes a view spans).
+    /// `writable`: the operand is written (a copy's destination); the copy's caller answers
+    /// for it.
+    pub fn layout_bytes(
+        bytes: RawBytes,
+        layout: &Layout,
+        itemsize: usize,
+        writable: bool,
+    ) -> Typed {
         Typed {
-            bytes: raw.bytes,
-            strides: raw.layout.strides.clone(),
-            offset: raw.layout.offset,
+            bytes,
+            strides: layout.strides.clone(),
+            offset: layout.offset,
             holds: Holds {
                 order: ByteOrder::NATIVE,
                 kind: Kind::Bytes,
-                size: raw.itemsize(),
+                size: itemsize,
             },
-            writable: false,
+            writable,
         }
     }
 
@@ -164,6 +177,16 @@ impl Typed {
     /// What the format holds.
     pub(super) fn holds(&self) -> Holds {
         self.holds
+    }
+
+    /// Byte strides over the walk's shape.
+    pub(super) fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+
+    /// Byte offset of element 0.
+    pub(super) fn offset(&self) -> isize {
+        self.offset
     }
 
     /// Pointer to byte `off` of the buffer; a C-index operand has no bytes and gives a
@@ -549,32 +572,21 @@ pub(crate) fn runs_seq<const N: usize>(
 ) {
     let plan = plan_of(shape, &ops);
     let sizes = ops.map(|o| o.holds.size);
-    let inner = plan.inner_strides();
+    let bytes = ops.map(|o| o.bytes);
+    // SAFETY: the walks below hand out runs of the plan's operands (or of a
+    // private copy of a staged input's tile, with its byte order).
+    let mut step =
+        |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) });
     match staging(&plan, sizes) {
-        Some(staged) => {
-            let bytes = ops.map(|o| o.bytes);
-            let step = |ptrs: [RunPtr; N], len: usize| {
-                // SAFETY: the staged walk hands out runs of the plan's operands (or of a
-                // private copy of a staged input's tile, with its byte order).
-                body(unsafe { make_runs(&ops, ptrs, len, fused) })
-            };
-            // SAFETY: `bytes` are the buffers of the operands the plan was made from, in the
-            // same order; inputs are only read.
-            unsafe { walk_staged_seq(&plan, staged, bytes, sizes, step) }
-        }
+        // SAFETY: `bytes` are the buffers of the operands the plan was made from, in the
+        // same order; inputs are only read.
+        Some(staged) => unsafe { walk_staged_seq(&plan, staged, bytes, sizes, step) },
         None => {
-            let step = |offs: [isize; N], len: usize| {
-                let ptrs = std::array::from_fn(|k| RunPtr {
-                    // SAFETY: the plan yields element offsets of the validated layouts.
-                    ptr: unsafe { ops[k].bytes.at(offs[k]) },
-                    stride: inner[k],
-                });
-                // SAFETY: the runs of the plan's operands.
-                body(unsafe { make_runs(&ops, ptrs, len, fused) })
-            };
+            let inner = plan.inner_strides();
+            let mut step = |offs, len| step(run_ptrs(&ops, inner, offs), len);
             match plan.tiles(sizes) {
-                Some(t) => plan.for_each_tiled_run(t, 0..plan.tile_units(t), step),
-                None => plan.for_each_run(0..plan.count(), step),
+                Some(t) => plan.for_each_tiled_run(t, 0..plan.tile_units(t), &mut step),
+                None => plan.for_each_run(0..plan.count(), &mut step),
             }
         }
     }
@@ -590,28 +602,34 @@ pub(crate) fn runs_par<const N: usize>(
 ) {
     let plan = plan_of(shape, &ops);
     let sizes = ops.map(|o| o.holds.size);
-    let inner = plan.inner_strides();
+    let bytes = ops.map(|o| o.bytes);
+    // SAFETY: as in `runs_seq`; chunks are disjoint runs or tiles.
+    let step = |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) });
     match staging(&plan, sizes) {
-        Some(staged) => {
-            let bytes = ops.map(|o| o.bytes);
-            let step = |ptrs: [RunPtr; N], len: usize| {
-                // SAFETY: as in `runs_seq`.
-                body(unsafe { make_runs(&ops, ptrs, len, fused) })
-            };
-            // SAFETY: as in `runs_seq`; each chunk writes the output elements of its own
-            // tiles only.
-            unsafe { walk_staged_par(&plan, staged, bytes, sizes, step) }
+        // SAFETY: as in `runs_seq`; each chunk writes the output elements of its own tiles.
+        Some(staged) => unsafe { walk_staged_par(&plan, staged, bytes, sizes, step) },
+        None => {
+            let inner = plan.inner_strides();
+            walk(&plan, sizes, true, |offs, len| {
+                step(run_ptrs(&ops, inner, offs), len)
+            })
         }
-        None => walk(&plan, sizes, true, |offs, len| {
-            let ptrs = std::array::from_fn(|k| RunPtr {
-                // SAFETY: the plan yields element offsets of the validated layouts.
-                ptr: unsafe { ops[k].bytes.at(offs[k]) },
-                stride: inner[k],
-            });
-            // SAFETY: the runs of the plan's operands; chunks are disjoint runs.
-            body(unsafe { make_runs(&ops, ptrs, len, fused) })
-        }),
     }
+}
+
+/// The run pointers of one step of a plan: operand `k`'s run starts at its plan offset
+/// `offs[k]` and steps by the plan's innermost stride `inner[k]`.
+#[inline(always)]
+pub(super) fn run_ptrs<const N: usize>(
+    ops: &[&Typed; N],
+    inner: [isize; N],
+    offs: [isize; N],
+) -> [RunPtr; N] {
+    std::array::from_fn(|k| RunPtr {
+        // SAFETY: the plan yields element offsets of the validated layouts.
+        ptr: unsafe { ops[k].at(offs[k]) },
+        stride: inner[k],
+    })
 }
 
 /// The runs of one step.
@@ -669,22 +687,12 @@ pub(crate) fn all_runs<const N: usize>(
         while start < r.end && !failed.load(Relaxed) {
             let end = (start + plan.inner_len().max(1)).min(r.end);
             plan.for_each_run(start..end, |offs, len| {
+                let ptrs = run_ptrs(&ops, inner, offs);
                 let runs = std::array::from_fn(|k| {
-                    // SAFETY: the plan yields element offsets of the validated layouts, whose
-                    // formats hold the operands' types; nothing is written (no run is
-                    // writable), so every run is apart from every write.
-                    unsafe {
-                        Run::new(
-                            RunPtr {
-                                ptr: ops[k].bytes.at(offs[k]),
-                                stride: inner[k],
-                            },
-                            len,
-                            ops[k].holds,
-                            false,
-                            true,
-                        )
-                    }
+                    // SAFETY: runs of the plan's operands, whose formats hold their types;
+                    // nothing is written (no run is writable), so every run is apart from
+                    // every write.
+                    unsafe { Run::new(ptrs[k], len, ops[k].holds, false, true) }
                 });
                 if !body(runs) {
                     failed.store(true, Relaxed);
@@ -693,10 +701,6 @@ pub(crate) fn all_runs<const N: usize>(
             start = end;
         }
     };
-    if parallel && super::worth_splitting(count, per_element) {
-        super::for_chunks(count, super::chunks(count, per_element), walk_range);
-    } else {
-        walk_range(0..count);
-    }
+    super::schedule(count, per_element, parallel, walk_range);
     !failed.load(Relaxed)
 }

@@ -5,7 +5,7 @@
 //! compiler vectorises.
 
 use super::copy::copy_tile;
-use super::par::{chunks, for_chunks, worth_splitting};
+use super::par::{schedule, worth_splitting};
 use super::tile::Tiles;
 use super::Plan;
 use crate::raw::RawBytes;
@@ -165,7 +165,7 @@ pub(crate) unsafe fn walk_staged_par<const N: usize>(
     }
     let units = plan.tile_units(staged.0);
     let per_unit = plan.count() / units.max(1) * per_element;
-    for_chunks(units, chunks(units, per_unit), |r| {
+    schedule(units, per_unit, true, |r| {
         let mut buf = scratch(staged.0, itemsizes, staged.1);
         // SAFETY: forwarded; chunks are disjoint ranges of tiles.
         unsafe { staged_units(plan, staged, bytes, itemsizes, r, &mut buf, &mut &run) }

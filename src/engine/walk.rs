@@ -6,8 +6,9 @@
 //! writes its operand 0 (an output whose distinct elements are distinct bytes) is written by
 //! each part in its own elements.
 
-use super::run::{plan_of, Run, Typed};
-use super::{chunks, for_chunks, worth_splitting, Plan, RunPtr};
+use super::par::{chunks, for_chunks};
+use super::run::{plan_of, run_ptrs, Run, Typed};
+use super::{schedule, worth_splitting, Plan, RunPtr};
 use std::ops::Range;
 
 /// Elements per block of a whole-view reduction (small under Miri, so that its small tests
@@ -188,41 +189,27 @@ impl<const N: usize> Walk<N> {
         // One partial result per block: a huge broadcast view has more blocks than memory
         // holds.
         let mut out: Vec<Option<R>> = crate::error::try_vec(nblocks, "reduction blocks")?;
-        if parallel && worth_splitting(count, elem_bytes) {
-            out.resize_with(nblocks, || None);
-            let slots = std::sync::Mutex::new(&mut out);
-            for_chunks(nblocks, chunks(nblocks, BLOCK * elem_bytes), |r| {
-                let results: Vec<(usize, R)> = r.map(|b| (b, one(b))).collect();
-                let mut slots = slots.lock().expect("no panics while holding the lock");
-                for (b, v) in results {
-                    slots[b] = Some(v);
-                }
-            });
-            Ok(out
-                .into_iter()
-                .map(|r| r.expect("every block ran"))
-                .collect())
-        } else {
-            drop(out);
-            let mut seq = crate::error::try_vec(nblocks, "reduction blocks")?;
-            seq.extend((0..nblocks).map(one));
-            Ok(seq)
-        }
+        out.resize_with(nblocks, || None);
+        let slots = std::sync::Mutex::new(&mut out);
+        schedule(nblocks, BLOCK * elem_bytes, parallel, |r| {
+            for b in r {
+                let v = one(b);
+                slots.lock().expect("no panics while holding the lock")[b] = Some(v);
+            }
+        });
+        Ok(out
+            .into_iter()
+            .map(|r| r.expect("every block ran"))
+            .collect())
     }
 
     /// Runs `part` over the whole walk, or over disjoint chunks of it across rayon's pool
     /// when asked and worth it (`work_bytes`: the bytes the whole walk touches).
     pub fn chunks(&self, parallel: bool, work_bytes: usize, part: impl Fn(Part<'_, N>) + Sync) {
         let count = self.count();
-        if parallel && worth_splitting(work_bytes, 1) {
-            let per = chunks(count, work_bytes / count.max(1));
-            for_chunks(count, per, |range| part(Part { walk: self, range }));
-        } else {
-            part(Part {
-                walk: self,
-                range: 0..count,
-            });
-        }
+        schedule(count, work_bytes / count.max(1), parallel, |range| {
+            part(Part { walk: self, range })
+        });
     }
 
     /// Bytes one position touches, over all operands and their lanes.
@@ -276,13 +263,9 @@ pub(crate) fn reduce_into(
         let inner = plan.inner_strides();
         plan.for_each_run(0..plan.count(), |offs, len| {
             let ops = [a, o];
+            let ptrs = run_ptrs(&ops, inner, offs);
             let runs = std::array::from_fn(|k| {
-                let ptr = RunPtr {
-                    // SAFETY: the plan yields element offsets of the validated input and of
-                    // the output (whose stride-0 axis repeats its elements).
-                    ptr: unsafe { ops[k].at(offs[k]) },
-                    stride: inner[k],
-                };
+                let ptr = ptrs[k];
                 // SAFETY: operand 1, the fresh output, is written; this walk (or this band of
                 // the parallel split) alone touches its elements; the input is apart from it.
                 unsafe { Run::new(ptr, len, ops[k].holds(), k == 1 && o.writable(), true) }

@@ -2,7 +2,7 @@
 
 use super::{Order, RawView, View, ViewMut};
 use crate::element::Element;
-use crate::engine::{copy_elements, for_each_indexed, Operand, Plan};
+use crate::engine::{copy_elements, for_each_indexed, Plan, Typed};
 use crate::error::{Error, PyErr, Result};
 use crate::format::ByteOrder;
 use crate::layout::{c_strides, f_strides, Layout};
@@ -14,13 +14,6 @@ use smallvec::SmallVec;
 type ElementBuf = SmallVec<[u8; 32]>;
 
 impl RawView {
-    fn operand(&self) -> Operand<'_> {
-        Operand {
-            bytes: self.bytes,
-            layout: &self.layout,
-        }
-    }
-
     /// Decodes the element at byte offset `off`.
     fn value_at(&self, off: isize, buf: &mut ElementBuf) -> Result<Value> {
         buf.resize(self.itemsize(), 0);
@@ -84,18 +77,12 @@ impl RawView {
             (l.clone(), dst)
         };
         let item = if physical { 1 } else { is };
-        let dst = Operand {
-            bytes: out,
-            layout: &dst_layout,
-        };
-        let src = Operand {
-            bytes: self.bytes,
-            layout: &src_layout,
-        };
+        let dst = Typed::layout_bytes(out, &dst_layout, item, true);
+        let src = Typed::layout_bytes(self.bytes, &src_layout, item, false);
         // SAFETY: both layouts are valid for their buffers (dst is contiguous over exactly n
         // writable bytes, src describes this view's elements, or for the physical case the n
         // bytes they occupy), and the caller keeps them apart.
-        unsafe { copy_elements(dst, src, item, parallel) };
+        unsafe { copy_elements(&dst_layout.shape, &dst, &src, parallel) };
     }
 
     fn tobytes(&self, order: Order, parallel: bool) -> Result<Vec<u8>> {
@@ -415,21 +402,21 @@ impl<'a> ViewMut<'a> {
             // The same elements: the copy would write every byte with itself.
             return Ok(());
         }
+        // A ViewMut's bytes are writable.
+        let to = Typed::bytes_output(d);
         if how == Aliasing::MustCopy {
             // Read everything first, then write from the private copy.
             let tmp = s.tobytes(Order::C, parallel)?;
             let tmp_layout = Layout::c_contiguous(&s.layout.shape, is);
-            let from = Operand {
-                bytes: RawBytes::of(&tmp),
-                layout: &tmp_layout,
-            };
+            let from = Typed::layout_bytes(RawBytes::of(&tmp), &tmp_layout, is, false);
             // SAFETY: the destination layout is valid and writable; the temporary is a
             // separate allocation holding a valid C-contiguous layout of the same shape.
-            unsafe { copy_elements(self.raw.operand(), from, is, parallel) };
+            unsafe { copy_elements(d.layout.shape.as_slice(), &to, &from, parallel) };
         } else {
+            let from = Typed::bytes(s);
             // SAFETY: both layouts are valid for their buffers, the destination is writable,
             // and their byte ranges do not intersect.
-            unsafe { copy_elements(self.raw.operand(), src.raw.operand(), is, parallel) };
+            unsafe { copy_elements(d.layout.shape.as_slice(), &to, &from, parallel) };
         }
         Ok(())
     }

@@ -23,6 +23,7 @@ unsafe impl Sync for RawBytes {}
 
 impl RawBytes {
     /// The buffer of a shared slice: readable only (its provenance permits no writes).
+    #[inline]
     pub fn of(bytes: &[u8]) -> RawBytes {
         RawBytes {
             ptr: NonNull::from(bytes).cast(),
@@ -31,6 +32,7 @@ impl RawBytes {
     }
 
     /// The buffer of an exclusive slice: readable and writable.
+    #[inline]
     pub fn of_mut(bytes: &mut [u8]) -> RawBytes {
         let len = bytes.len();
         RawBytes {
@@ -49,6 +51,7 @@ impl RawBytes {
     }
 
     /// Length in bytes.
+    #[inline]
     pub fn len(self) -> usize {
         self.len
     }

@@ -70,12 +70,19 @@ pub(crate) struct Typed {
 
 impl Typed {
     /// The operand reading `raw` (whose format `holds` describes) broadcast to `shape`.
+    #[inline]
     pub fn input(raw: &RawView, holds: Holds, shape: &[usize]) -> crate::Result<Typed> {
-        let layout = raw.layout.broadcast_to(shape, raw.itemsize())?;
+        // The view's own shape (the common case, and every small call) needs no broadcast:
+        // its validated strides serve as they are.
+        let strides = if crate::layout::same_shape(&raw.layout.shape, shape) {
+            raw.layout.strides.clone()
+        } else {
+            raw.layout.broadcast_to(shape, raw.itemsize())?.strides
+        };
         Ok(Typed {
             bytes: raw.bytes,
-            strides: layout.strides,
-            offset: layout.offset,
+            strides,
+            offset: raw.layout.offset,
             holds,
             writable: false,
         })
@@ -507,14 +514,9 @@ pub(crate) fn flat<const N: usize>(
         if k == 0 {
             continue;
         }
-        // Element by element (not `!=`, which calls memcmp for a few words).
-        let same_shape = r.layout.shape.len() == o.layout.shape.len()
-            && r.layout
-                .shape
-                .iter()
-                .zip(&o.layout.shape)
-                .all(|(a, b)| a == b);
-        if !same_shape || !r.layout.is_c_contiguous(r.itemsize()) {
+        if !crate::layout::same_shape(&r.layout.shape, &o.layout.shape)
+            || !r.layout.is_c_contiguous(r.itemsize())
+        {
             return false;
         }
         let (start, end) = span(r);

@@ -199,6 +199,7 @@ impl Format {
     }
 
     /// Bytes per element (`struct.calcsize`, or the explicit itemsize).
+    #[inline]
     pub fn itemsize(&self) -> usize {
         self.0.itemsize
     }

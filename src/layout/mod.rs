@@ -33,6 +33,7 @@ pub(crate) struct Layout {
 
 impl Layout {
     /// A C-contiguous layout of `shape` for elements of `itemsize` bytes at offset 0.
+    #[inline]
     pub fn c_contiguous(shape: &[usize], itemsize: usize) -> Layout {
         Layout {
             shape: shape.into(),
@@ -41,11 +42,13 @@ impl Layout {
         }
     }
 
+    #[inline]
     pub fn ndim(&self) -> usize {
         self.shape.len()
     }
 
     /// Number of elements. Validation guarantees the product fits.
+    #[inline]
     pub fn len(&self) -> usize {
         self.shape.iter().product()
     }
@@ -55,6 +58,7 @@ impl Layout {
     }
 
     /// NumPy's C-contiguity: axes of length 1 place no constraint, an empty view is contiguous.
+    #[inline]
     pub fn is_c_contiguous(&self, itemsize: usize) -> bool {
         contiguous(self.shape.iter().zip(&self.strides).rev(), itemsize)
     }
@@ -169,6 +173,7 @@ impl Layout {
 
 /// Contiguity walking axes from the fastest: lengths 0 make anything contiguous, lengths 1
 /// place no constraint, every other stride must be the product of the faster extents.
+#[inline]
 fn contiguous<'s>(axes: impl Iterator<Item = (&'s usize, &'s isize)>, itemsize: usize) -> bool {
     // One pass (kernels ask this on every call): an empty axis makes any strides contiguous.
     let mut expect = itemsize as isize;
@@ -186,7 +191,16 @@ fn contiguous<'s>(axes: impl Iterator<Item = (&'s usize, &'s isize)>, itemsize: 
     ok
 }
 
+/// Whether two shapes are equal, compared element by element: `==` on slices calls `memcmp`,
+/// which costs more than the comparison itself for the few axes a shape has (small kernel calls
+/// ask this every time).
+#[inline]
+pub(crate) fn same_shape(a: &[usize], b: &[usize]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// C-order strides for `shape` (saturating: only reached for valid, fitting shapes).
+#[inline]
 pub(crate) fn c_strides(shape: &[usize], itemsize: usize) -> Strides {
     let mut strides: Strides = smallvec::smallvec![0; shape.len()];
     let mut s = itemsize as isize;

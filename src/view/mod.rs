@@ -79,9 +79,14 @@ impl RawView {
     }
 
     /// A 1-D contiguous view of `len` elements of `format`.
+    #[inline]
     fn contiguous_1d(bytes: RawBytes, format: Format) -> RawView {
-        let itemsize = format.itemsize().max(1);
-        let layout = Layout::c_contiguous(&[bytes.len() / itemsize], format.itemsize());
+        let itemsize = format.itemsize();
+        let layout = Layout {
+            shape: smallvec::smallvec![bytes.len() / itemsize.max(1)],
+            strides: smallvec::smallvec![itemsize as isize],
+            offset: 0,
+        };
         RawView {
             bytes,
             format,
@@ -108,6 +113,7 @@ impl RawView {
         (&self.layout, self.format.itemsize(), self.bytes.addr())
     }
 
+    #[inline]
     pub fn itemsize(&self) -> usize {
         self.format.itemsize()
     }
@@ -289,6 +295,7 @@ fn check_len(len: usize) -> Result<()> {
 impl<'a> ViewMut<'a> {
     /// Wraps a layout that keeps distinct elements disjoint (checked by the caller or
     /// preserved by the shape operation that made it).
+    #[inline]
     pub(crate) fn wrap(raw: RawView) -> ViewMut<'a> {
         ViewMut {
             raw,
@@ -439,41 +446,49 @@ macro_rules! common_accessors {
     ($ty:ident) => {
         impl<'a> $ty<'a> {
             /// The element format.
+            #[inline]
             pub fn format(&self) -> &Format {
                 &self.raw.format
             }
 
             /// Bytes per element.
+            #[inline]
             pub fn itemsize(&self) -> usize {
                 self.raw.format.itemsize()
             }
 
             /// Number of dimensions (0 for a single element).
+            #[inline]
             pub fn ndim(&self) -> usize {
                 self.raw.layout.ndim()
             }
 
             /// Length of each dimension.
+            #[inline]
             pub fn shape(&self) -> &[usize] {
                 &self.raw.layout.shape
             }
 
             /// Byte stride of each dimension.
+            #[inline]
             pub fn strides(&self) -> &[isize] {
                 &self.raw.layout.strides
             }
 
             /// Byte offset of element 0 from the start of the buffer.
+            #[inline]
             pub fn offset(&self) -> isize {
                 self.raw.layout.offset
             }
 
             /// Number of elements (`prod(shape)`).
+            #[inline]
             pub fn len(&self) -> usize {
                 self.raw.layout.len()
             }
 
             /// True when the view has no elements.
+            #[inline]
             pub fn is_empty(&self) -> bool {
                 self.len() == 0
             }

@@ -356,8 +356,18 @@ mod tests {
     /// which then checks the SIMD loads and stores too.
     #[test]
     fn transposed_copies_through_simd_blocks_match_the_gather() {
+        // Natively also shapes past one tile in both directions (tiles of one-byte elements
+        // are 256 x 128), with edges on both axes.
+        let big: &[(usize, usize)] = if cfg!(miri) {
+            &[]
+        } else {
+            &[(300, 270), (129, 517)]
+        };
         for is in [1usize, 2, 4, 8] {
-            for (rows, cols) in [(8, 8), (9, 13), (16, 10), (16, 16), (33, 18)] {
+            for &(rows, cols) in [(8, 8), (9, 13), (16, 10), (16, 16), (33, 18)]
+                .iter()
+                .chain(big)
+            {
                 let buf: Vec<u8> = (0..rows * cols * is).map(|i| (i * 7 + 3) as u8).collect();
                 let fmt = format!("{is}s");
                 let strides = [(cols * is) as isize, is as isize];

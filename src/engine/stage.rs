@@ -176,6 +176,18 @@ pub(crate) unsafe fn walk_staged_par<const N: usize>(
 mod tests {
     use crate::{View, ViewMut};
 
+    /// `a` as `rows x cols`, and `b` (`cols x rows`) transposed to the same shape.
+    fn a_and_b_transposed<'a, T: crate::Element>(
+        a: &'a [T],
+        b: &'a [T],
+        rows: usize,
+        cols: usize,
+    ) -> (View<'a>, View<'a>) {
+        let av = View::from_slice(a).reshape(&[rows, cols]).unwrap();
+        let bt = View::from_slice(b).reshape(&[cols, rows]).unwrap();
+        (av, bt.transpose())
+    }
+
     /// `a + b.T` for 4- and 8-byte elements stages `b.T` tile by tile (edges included, as the
     /// shapes are not multiples of the SIMD block), sequentially and in parallel. Small enough
     /// for Miri, which then checks the staging copies and the slices over the scratch buffer.
@@ -187,11 +199,7 @@ mod tests {
         let want: Vec<f64> = (0..rows * cols)
             .map(|k| a[k] + b[(k % cols) * rows + k / cols])
             .collect();
-        let av = View::from_slice(&a).reshape(&[rows, cols]).unwrap();
-        let bt = View::from_slice(&b)
-            .reshape(&[cols, rows])
-            .unwrap()
-            .transpose();
+        let (av, bt) = a_and_b_transposed(&a, &b, rows, cols);
         let plan = crate::engine::Plan::new(&[rows, cols], [&[80, 8], bt.strides()], [0, 0]);
         assert!(
             super::staging(&plan, [8, 8]).is_some(),
@@ -223,6 +231,36 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(c.as_slice::<f64>().unwrap(), &want[..], "f32");
+        }
+    }
+
+    /// One-byte outputs take longer tiles along the output's rows (256 elements): `a + b.T` of
+    /// bytes past one tile in both directions, edges included, against the naive sum.
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "large; the f64/f32 case above covers the same code under Miri"
+    )]
+    fn staged_byte_kernels_past_one_tile_match_the_naive_sum() {
+        let (rows, cols) = (300, 270);
+        let a: Vec<u8> = (0..rows * cols).map(|i| (i * 7) as u8).collect();
+        let b: Vec<u8> = (0..rows * cols).map(|i| (i * 13 + 5) as u8).collect();
+        let want: Vec<u8> = (0..rows * cols)
+            .map(|k| a[k].wrapping_add(b[(k % cols) * rows + k / cols]))
+            .collect();
+        let (av, bt) = a_and_b_transposed(&a, &b, rows, cols);
+        for par in [false, true] {
+            let add = |x: u8, y: u8| x.wrapping_add(y);
+            let c = if par {
+                av.par_zip_map(&bt, add)
+            } else {
+                av.zip_map(&bt, add)
+            };
+            assert_eq!(
+                c.unwrap().as_slice::<u8>().unwrap(),
+                &want[..],
+                "parallel: {par}"
+            );
         }
     }
 }

@@ -10,6 +10,8 @@ use std::ops::Range;
 
 /// Elements per tile along the axis operand 0 walks fastest.
 const TP: usize = 64;
+/// Bytes per tile row of operand 0 (at least `TP` elements): narrow elements take longer rows.
+const TP_BYTES: usize = 256;
 /// Bytes per tile row of the transposed operand: enough rows that each cache line it loads is
 /// used up before the tile ends.
 const TQ_BYTES: usize = 256;
@@ -45,7 +47,8 @@ impl<const N: usize> Plan<N> {
                 continue;
             }
             let tq = (TQ_BYTES / size.max(1)).clamp(16, 128);
-            return Some(Tiles { q, tp: TP, tq });
+            let tp = (TP_BYTES / itemsizes[0].max(1)).clamp(TP, 4 * TP);
+            return Some(Tiles { q, tp, tq });
         }
         None
     }

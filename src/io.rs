@@ -40,20 +40,14 @@ pub(crate) fn chunk_ranges(
         .map(move |s| (s as isize, (s + n).min(len) as isize)))
 }
 
-/// The walk of a view's elements in stream order (C or F): operand 0 gives each element's
-/// byte position in the stream of its bytes, operand 1 is the view's elements as bytes
-/// (written when `out` is set: the view must then be a writable one's).
-fn stream_walk(raw: &RawView, order: Order, out: bool) -> Walk<2> {
+/// The operand of a walk in stream order (C or F) of a view's elements: each element's byte
+/// position in the stream of its bytes. As operand 0 it makes the walk go in that order.
+fn stream_positions(raw: &RawView, order: Order) -> Typed {
     let l = &raw.layout;
-    let pos = match order {
+    Typed::index(match order {
         Order::F => f_strides(&l.shape, raw.itemsize()),
         Order::C | Order::A => c_strides(&l.shape, raw.itemsize()),
-    };
-    if out {
-        Walk::write_operand(&l.shape, [Typed::index(pos), Typed::bytes_output(raw)], 1)
-    } else {
-        Walk::read(&l.shape, [Typed::index(pos), Typed::bytes(raw)])
-    }
+    })
 }
 
 impl RawView {
@@ -71,7 +65,10 @@ impl RawView {
     fn gather(&self, order: Order, start: usize, out: &mut [u8]) {
         let is = self.itemsize();
         let end = start + out.len();
-        let walk = stream_walk(self, order, false);
+        let walk = Walk::read(
+            &self.layout.shape,
+            [stream_positions(self, order), Typed::bytes(self)],
+        );
         walk.part(start / is..end.div_ceil(is))
             .for_each_run(|[pos, elems]| {
                 let (p0, step) = pos.index().expect("operand 0 is the stream position");
@@ -80,23 +77,6 @@ impl RawView {
                     // Bytes of this element that fall in the window.
                     let (lo, hi) = (p.max(start), (p + is).min(end));
                     elems.read_bytes(i, lo - p, &mut out[lo - start..hi - start]);
-                }
-            });
-    }
-
-    /// Writes stream bytes `[start, start + src.len())` (C order) into the view, which must
-    /// be a writable view's (a `ViewMut`'s).
-    fn scatter(&self, start: usize, src: &[u8]) {
-        let is = self.itemsize();
-        let end = start + src.len();
-        let mut walk = stream_walk(self, Order::C, true);
-        walk.part_mut(start / is..end.div_ceil(is))
-            .for_each_run(|[pos, mut elems]| {
-                let (p0, step) = pos.index().expect("operand 0 is the stream position");
-                for i in 0..elems.len() {
-                    let p = (p0 as isize + i as isize * step) as usize;
-                    let (lo, hi) = (p.max(start), (p + is).min(end));
-                    elems.write_bytes(i, lo - p, &src[lo - start..hi - start]);
                 }
             });
     }
@@ -202,6 +182,24 @@ impl<'a> View<'a> {
 }
 
 impl<'a> ViewMut<'a> {
+    /// Writes stream bytes `[start, start + src.len())` (C order) into the view.
+    fn scatter(&mut self, start: usize, src: &[u8]) {
+        let is = self.itemsize();
+        let end = start + src.len();
+        let shape = self.raw.layout.shape.clone();
+        let pos = stream_positions(&self.raw, Order::C);
+        let mut walk = Walk::write_operand(&shape, [pos, Typed::bytes_output(self)], 1);
+        walk.part_mut(start / is..end.div_ceil(is))
+            .for_each_run(|[pos, mut elems]| {
+                let (p0, step) = pos.index().expect("operand 0 is the stream position");
+                for i in 0..elems.len() {
+                    let p = (p0 as isize + i as isize * step) as usize;
+                    let (lo, hi) = (p.max(start), (p + is).min(end));
+                    elems.write_bytes(i, lo - p, &src[lo - start..hi - start]);
+                }
+            });
+    }
+
     /// The bytes of a C-contiguous writable view, without copying.
     pub fn contiguous_bytes_mut(&mut self) -> Option<&mut [u8]> {
         let l = &self.raw.layout;
@@ -238,7 +236,7 @@ impl<'a> ViewMut<'a> {
         }
         let mut buf = vec![0u8; STAGING.min(total)];
         let n = r.read(&mut buf).and_then(|n| trusted(n, buf.len()))?;
-        self.raw.scatter(0, &buf[..n]);
+        self.scatter(0, &buf[..n]);
         Ok(n)
     }
 
@@ -254,7 +252,7 @@ impl<'a> ViewMut<'a> {
         while at < total {
             let n = buf.len().min(total - at);
             r.read_exact(&mut buf[..n])?;
-            self.raw.scatter(at, &buf[..n]);
+            self.scatter(at, &buf[..n]);
             at += n;
         }
         Ok(())

@@ -13,7 +13,7 @@ use crate::element::Element;
 use crate::format::{ByteOrder, Format, Scalar};
 use crate::layout::{Layout, Strides};
 use crate::raw::RawBytes;
-use crate::view::RawView;
+use crate::view::{RawView, ViewMut};
 use std::marker::PhantomData;
 use std::mem::{align_of, size_of};
 
@@ -139,11 +139,11 @@ impl Typed {
         }
     }
 
-    /// The elements of `raw`, a writable view's, as bytes to write.
-    pub fn bytes_output(raw: &RawView) -> Typed {
+    /// The elements of `out` as bytes to write (see [`Typed::output`]).
+    pub fn bytes_output(out: &mut ViewMut<'_>) -> Typed {
         Typed {
             writable: true,
-            ..Typed::bytes(raw)
+            ..Typed::bytes(&out.raw)
         }
     }
 
@@ -211,10 +211,11 @@ impl Typed {
         }
     }
 
-    /// The operand writing `raw`, which must be a writable view's (a `ViewMut` or a fresh
-    /// array: its distinct elements are distinct bytes, I6); no broadcasting, it defines the
-    /// walk's shape.
-    pub fn output(raw: &RawView, holds: Holds) -> Typed {
+    /// The operand writing `out` (no broadcasting: it defines the walk's shape). Only a
+    /// [`ViewMut`] makes an output: its bytes are writable and its distinct elements are
+    /// distinct bytes (I6).
+    pub fn output(out: &mut ViewMut<'_>, holds: Holds) -> Typed {
+        let raw = &out.raw;
         Typed {
             bytes: raw.bytes,
             strides: raw.layout.strides.clone(),
@@ -481,21 +482,25 @@ impl<'r, T: Element> LaneMut<'r, T> {
 /// (`None`: it does not hold the kernel's type, which the planned path reports as an error).
 pub(crate) type Raw<'a> = (&'a RawView, Option<Holds>);
 
-/// Runs `body` once over one run per operand when every operand (operand 0 the output) is
-/// C-contiguous over the output's shape and holds its type, and the inputs are apart from the
-/// output or it element for element: such a walk needs no plan, and small calls skip its
-/// setup. Returns `false` without calling `body` when the planned path is needed (another
-/// layout, an input sharing other bytes with the output, an empty walk, or a parallel walk
-/// large enough to split).
+/// Runs `body` once over one run of the output `out` (whose format holds `out_holds`) and one
+/// per input when every operand is C-contiguous over the output's shape and holds its type,
+/// and the inputs are apart from the output or it element for element: such a walk needs no
+/// plan, and small calls skip its setup. Returns `false` without calling `body` when the
+/// planned path is needed (another layout, an input sharing other bytes with the output, an
+/// empty walk, or a parallel walk large enough to split).
 #[inline(always)]
 pub(crate) fn flat<const N: usize>(
-    ops: [Raw<'_>; N],
+    (out, out_holds): (&mut ViewMut<'_>, Option<Holds>),
+    ins: [Raw<'_>; N],
     parallel: bool,
-    body: impl FnOnce([Run<'_>; N]),
+    body: impl FnOnce(Run<'_>, [Run<'_>; N]),
 ) -> bool {
-    let (o, _) = ops[0];
+    let o = &out.raw;
     let len = o.layout.len();
     let is = o.itemsize();
+    let Some(out_holds) = out_holds else {
+        return false;
+    };
     if len == 0 || !o.layout.is_c_contiguous(is) {
         return false;
     }
@@ -505,15 +510,12 @@ pub(crate) fn flat<const N: usize>(
     };
     let (o_start, o_end) = span(o);
     let mut fused = false;
-    let mut touched = 0;
-    for (k, (r, holds)) in ops.iter().enumerate() {
+    let mut touched = len * is;
+    for (r, holds) in &ins {
         if holds.is_none() {
             return false;
         }
         touched += len * r.itemsize();
-        if k == 0 {
-            continue;
-        }
         if !crate::layout::same_shape(&r.layout.shape, &o.layout.shape)
             || !r.layout.is_c_contiguous(r.itemsize())
         {
@@ -529,13 +531,11 @@ pub(crate) fn flat<const N: usize>(
     if parallel && super::worth_splitting(len, touched / len) {
         return false;
     }
-    let runs = std::array::from_fn(|k| {
-        let (r, holds) = ops[k];
-        let holds = holds.expect("checked above");
+    let run = |r: &RawView, holds: Holds, write: bool| {
         // SAFETY: the layout is valid, C-contiguous and not empty, so its offset is element
         // 0's and its `len` elements follow at `itemsize` apart; the format holds the type;
-        // operand 0 is the output; inputs are apart from it, or it element for element
-        // (`fused`), in which case no run may become a slice.
+        // only the output (a ViewMut's: writable, I6) is written; inputs are apart from it,
+        // or it element for element (`fused`), in which case no run may become a slice.
         unsafe {
             Run::new(
                 RunPtr {
@@ -544,12 +544,13 @@ pub(crate) fn flat<const N: usize>(
                 },
                 len,
                 holds,
-                k == 0,
+                write,
                 !fused,
             )
         }
-    });
-    body(runs);
+    };
+    let ins = ins.map(|(r, holds)| run(r, holds.expect("checked above"), false));
+    body(run(o, out_holds, true), ins);
     true
 }
 

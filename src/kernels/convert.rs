@@ -198,11 +198,11 @@ fn half_slices<T: Numeric, U: Element + CastFrom<T>>(
     let (fresh_out, o, shape, src, same) = match target {
         Target::Fresh => {
             let mut out = Array::zeros_with(&U::format(), v.shape())?;
-            let o = output::<U>(&out.view_mut().raw)?;
+            let o = output::<U>(&mut out.view_mut())?;
             (Some(out), o, v.shape().to_vec(), v.raw.clone(), false)
         }
         Target::Into(dst) => {
-            let o = output::<U>(&dst.raw)?;
+            let o = output::<U>(dst)?;
             let (src, same) = detach(&dst.raw, &v.raw, &mut keep)?;
             (None, o, dst.raw.layout.shape.to_vec(), src, same)
         }

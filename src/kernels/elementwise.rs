@@ -16,16 +16,19 @@ use crate::view::{RawView, View, ViewMut};
 /// with the output resolved as NumPy does, then the engine's executor runs `$run` over one run
 /// per operand, sequentially or in parallel.
 macro_rules! elementwise {
-    ($par:ident, $out_raw:expr, $U:ty, [$(($raw:expr, $T:ty)),+], $run:ident, $f:ident) => {{
-        let out_raw: &RawView = $out_raw;
+    ($par:ident, $out:expr, $U:ty, [$(($raw:expr, $T:ty)),+], $run:ident, $f:ident) => {{
+        let out_view: &mut ViewMut<'_> = $out;
+        let out_holds = Holds::of::<$U>(&out_view.raw.format);
         let flat = crate::engine::flat(
-            [(out_raw, Holds::of::<$U>(&out_raw.format)) $(, (&$raw, Holds::of::<$T>(&$raw.format)))+],
+            (&mut *out_view, out_holds),
+            [$((&$raw, Holds::of::<$T>(&$raw.format))),+],
             elementwise!(@parallel $par),
-            |[o, ins @ ..]| $run(o, ins, elementwise!(@f $par, $f)),
+            |o, ins| $run(o, ins, elementwise!(@f $par, $f)),
         );
         if flat {
             Ok::<(), crate::Error>(())
         } else {
+            let out_raw: &RawView = &out_view.raw;
             let shape = out_raw.layout.shape.clone();
             let mut keep: Vec<Array> = Vec::new();
             let mut fused = false;
@@ -41,7 +44,7 @@ macro_rules! elementwise {
                 op
             }),+];
             let _ = k;
-            let out = output::<$U>(out_raw)?;
+            let out = output::<$U>(out_view)?;
             let all = std::array::from_fn(|i| if i == 0 { &out } else { &ops[i - 1] });
             elementwise!(@walk $par, &shape, all, fused, |[o, ins @ ..]: [Run<'_>; { [$(stringify!($T)),+].len() + 1 }]| {
                 $run(o, ins, elementwise!(@f $par, $f))
@@ -75,14 +78,14 @@ impl<'a> View<'a> {
     /// ```
     pub fn map<T: Element, U: Element>(&self, mut f: impl FnMut(T) -> U) -> Result<Array> {
         let (mut out, _) = fresh::<U>(self.shape())?;
-        elementwise!(seq, &out.view_mut().raw, U, [(self.raw, T)], run_1, f)?;
+        elementwise!(seq, &mut out.view_mut(), U, [(self.raw, T)], run_1, f)?;
         Ok(out)
     }
 
     /// [`View::map`], split across rayon's pool for large views.
     pub fn par_map<T: Element, U: Element>(&self, f: impl Fn(T) -> U + Sync) -> Result<Array> {
         let (mut out, _) = fresh::<U>(self.shape())?;
-        elementwise!(par, &out.view_mut().raw, U, [(self.raw, T)], run_1, f)?;
+        elementwise!(par, &mut out.view_mut(), U, [(self.raw, T)], run_1, f)?;
         Ok(out)
     }
 
@@ -105,7 +108,7 @@ impl<'a> View<'a> {
         let (mut out, _) = fresh::<U>(&shape)?;
         elementwise!(
             seq,
-            &out.view_mut().raw,
+            &mut out.view_mut(),
             U,
             [(self.raw, A), (other.raw, B)],
             run_2,
@@ -124,7 +127,7 @@ impl<'a> View<'a> {
         let (mut out, _) = fresh::<U>(&shape)?;
         elementwise!(
             par,
-            &out.view_mut().raw,
+            &mut out.view_mut(),
             U,
             [(self.raw, A), (other.raw, B)],
             run_2,
@@ -149,7 +152,7 @@ impl<'a> View<'a> {
         ];
         elementwise!(
             seq,
-            &out.view_mut().raw,
+            &mut out.view_mut(),
             U,
             [(ins[0].0, A), (ins[1].0, B), (ins[2].0, C)],
             run_3,
@@ -174,7 +177,7 @@ impl<'a> View<'a> {
         ];
         elementwise!(
             par,
-            &out.view_mut().raw,
+            &mut out.view_mut(),
             U,
             [(ins[0].0, A), (ins[1].0, B), (ins[2].0, C)],
             run_3,
@@ -201,7 +204,7 @@ impl<'a> ViewMut<'a> {
         src: &View<'_>,
         mut f: impl FnMut(T) -> U,
     ) -> Result<()> {
-        elementwise!(seq, &self.raw, U, [(src.raw, T)], run_1, f)
+        elementwise!(seq, self, U, [(src.raw, T)], run_1, f)
     }
 
     /// [`ViewMut::map_into`], split across rayon's pool for large views.
@@ -210,7 +213,7 @@ impl<'a> ViewMut<'a> {
         src: &View<'_>,
         f: impl Fn(T) -> U + Sync,
     ) -> Result<()> {
-        elementwise!(par, &self.raw, U, [(src.raw, T)], run_1, f)
+        elementwise!(par, self, U, [(src.raw, T)], run_1, f)
     }
 
     /// `self[i] = f(a[i], b[i])`, broadcasting the inputs to this view's shape.
@@ -231,7 +234,7 @@ impl<'a> ViewMut<'a> {
         b: &View<'_>,
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<()> {
-        elementwise!(seq, &self.raw, U, [(a.raw, A), (b.raw, B)], run_2, f)
+        elementwise!(seq, self, U, [(a.raw, A), (b.raw, B)], run_2, f)
     }
 
     /// [`ViewMut::zip_map_into`], split across rayon's pool for large views.
@@ -241,7 +244,7 @@ impl<'a> ViewMut<'a> {
         b: &View<'_>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<()> {
-        elementwise!(par, &self.raw, U, [(a.raw, A), (b.raw, B)], run_2, f)
+        elementwise!(par, self, U, [(a.raw, A), (b.raw, B)], run_2, f)
     }
 
     /// `self[i] = f(a[i], b[i], c[i])`, broadcasting the inputs to this view's shape.
@@ -252,14 +255,7 @@ impl<'a> ViewMut<'a> {
         c: &View<'_>,
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<()> {
-        elementwise!(
-            seq,
-            &self.raw,
-            U,
-            [(a.raw, A), (b.raw, B), (c.raw, C)],
-            run_3,
-            f
-        )
+        elementwise!(seq, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 
     /// [`ViewMut::zip_map3_into`], split across rayon's pool for large views.
@@ -270,14 +266,7 @@ impl<'a> ViewMut<'a> {
         c: &View<'_>,
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<()> {
-        elementwise!(
-            par,
-            &self.raw,
-            U,
-            [(a.raw, A), (b.raw, B), (c.raw, C)],
-            run_3,
-            f
-        )
+        elementwise!(par, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 
     /// `self[i] = f(self[i])`, in place.
@@ -290,13 +279,13 @@ impl<'a> ViewMut<'a> {
     /// ```
     pub fn apply<T: Element>(&mut self, mut f: impl FnMut(T) -> T) -> Result<()> {
         let me = self.raw.clone();
-        elementwise!(seq, &self.raw, T, [(me, T)], run_1, f)
+        elementwise!(seq, self, T, [(me, T)], run_1, f)
     }
 
     /// [`ViewMut::apply`], split across rayon's pool for large views.
     pub fn par_apply<T: Element>(&mut self, f: impl Fn(T) -> T + Sync) -> Result<()> {
         let me = self.raw.clone();
-        elementwise!(par, &self.raw, T, [(me, T)], run_1, f)
+        elementwise!(par, self, T, [(me, T)], run_1, f)
     }
 
     /// Writes `value` into every element; the format must hold `T`.
@@ -310,7 +299,7 @@ impl<'a> ViewMut<'a> {
     }
 
     fn fill_impl<T: Element>(&mut self, value: T, parallel: bool) -> Result<()> {
-        let out = output::<T>(&self.raw)?;
+        let out = output::<T>(self)?;
         let body = |[o]: [Run<'_>; 1]| {
             let mut o = o.lane_mut::<T>();
             match o.as_mut_slice() {

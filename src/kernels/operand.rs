@@ -5,7 +5,7 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{Holds, Typed};
 use crate::error::{Error, Result};
-use crate::view::RawView;
+use crate::view::{RawView, ViewMut};
 
 /// The operand reading `raw` as `T`, broadcast to `shape`.
 pub(crate) fn input<T: Element>(raw: &RawView, shape: &[usize]) -> Result<Typed> {
@@ -13,17 +13,17 @@ pub(crate) fn input<T: Element>(raw: &RawView, shape: &[usize]) -> Result<Typed>
     Typed::input(raw, holds, shape)
 }
 
-/// The operand writing `T` into `raw`, a writable view's (no broadcasting: it defines the
-/// shape).
-pub(crate) fn output<T: Element>(raw: &RawView) -> Result<Typed> {
-    let holds = Holds::of::<T>(&raw.format).ok_or_else(|| Error::wrong_type::<T>(&raw.format))?;
-    Ok(Typed::output(raw, holds))
+/// The operand writing `T` into `out` (no broadcasting: it defines the shape).
+pub(crate) fn output<T: Element>(out: &mut ViewMut<'_>) -> Result<Typed> {
+    let format = &out.raw.format;
+    let holds = Holds::of::<T>(format).ok_or_else(|| Error::wrong_type::<T>(format))?;
+    Ok(Typed::output(out, holds))
 }
 
 /// A fresh C-contiguous output array of `T` and the operand that writes it.
 pub(crate) fn fresh<T: Element>(shape: &[usize]) -> Result<(Array, Typed)> {
     let mut out = Array::zeros_with(&T::format(), shape)?;
-    let op = output::<T>(&out.view_mut().raw)?;
+    let op = output::<T>(&mut out.view_mut())?;
     Ok((out, op))
 }
 

@@ -446,7 +446,7 @@ fn cumsum_whole<T: Stats>(v: &View<'_>, parallel: bool) -> Result<Array> {
     let n = v.len();
     let mut out = Array::zeros_with(&T::Cum::format(), &[n])?;
     // The output, C-contiguous, seen in the input's shape and walked first: C order.
-    let o = output::<T::Cum>(&out.view_mut().reshape(v.shape())?.raw)?;
+    let o = output::<T::Cum>(&mut out.view_mut().reshape(v.shape())?)?;
     let a = input::<T>(&v.raw, v.shape())?;
     let walk = Walk::write(v.shape(), [o, a]);
     // Writes the running sums of a part's elements starting from `carry`.

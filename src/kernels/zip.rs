@@ -113,7 +113,7 @@ macro_rules! zip_impl {
             pub fn map_collect<$($T: Element,)+ U: Element>(self, mut f: impl FnMut($($T),+) -> U) -> Result<Array> {
                 let mut out = Array::zeros_with(&U::format(), &self.shape()?)?;
                 let ($($v,)+) = self.views;
-                elementwise!(seq, &out.view_mut().raw, U, [$(($v.raw, $T)),+], $run, f)?;
+                elementwise!(seq, &mut out.view_mut(), U, [$(($v.raw, $T)),+], $run, f)?;
                 Ok(out)
             }
 
@@ -121,7 +121,7 @@ macro_rules! zip_impl {
             pub fn par_map_collect<$($T: Element,)+ U: Element>(self, f: impl Fn($($T),+) -> U + Sync) -> Result<Array> {
                 let mut out = Array::zeros_with(&U::format(), &self.shape()?)?;
                 let ($($v,)+) = self.views;
-                elementwise!(par, &out.view_mut().raw, U, [$(($v.raw, $T)),+], $run, f)?;
+                elementwise!(par, &mut out.view_mut(), U, [$(($v.raw, $T)),+], $run, f)?;
                 Ok(out)
             }
 
@@ -129,13 +129,13 @@ macro_rules! zip_impl {
             /// shape (NumPy's `out=`; inputs may share memory with `out`, as in NumPy).
             pub fn map_into<$($T: Element,)+ U: Element>(self, out: &mut ViewMut<'_>, mut f: impl FnMut($($T),+) -> U) -> Result<()> {
                 let ($($v,)+) = self.views;
-                elementwise!(seq, &out.raw, U, [$(($v.raw, $T)),+], $run, f)
+                elementwise!(seq, out, U, [$(($v.raw, $T)),+], $run, f)
             }
 
             /// [`map_into`](Self::map_into), split across rayon's pool for large views.
             pub fn par_map_into<$($T: Element,)+ U: Element>(self, out: &mut ViewMut<'_>, f: impl Fn($($T),+) -> U + Sync) -> Result<()> {
                 let ($($v,)+) = self.views;
-                elementwise!(par, &out.raw, U, [$(($v.raw, $T)),+], $run, f)
+                elementwise!(par, out, U, [$(($v.raw, $T)),+], $run, f)
             }
         }
     };

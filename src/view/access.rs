@@ -375,6 +375,7 @@ impl<'a> ViewMut<'a> {
 
     fn copy_from_with(&mut self, src: &View<'_>, parallel: bool) -> Result<()> {
         let strip = |f: &str| f.strip_prefix('@').unwrap_or(f).to_owned();
+        let to = Typed::bytes_output(self);
         let (d, s) = (&self.raw, &src.raw);
         if strip(d.format.as_str()) != strip(s.format.as_str())
             || d.itemsize() != s.itemsize()
@@ -402,8 +403,6 @@ impl<'a> ViewMut<'a> {
             // The same elements: the copy would write every byte with itself.
             return Ok(());
         }
-        // A ViewMut's bytes are writable.
-        let to = Typed::bytes_output(d);
         if how == Aliasing::MustCopy {
             // Read everything first, then write from the private copy.
             let tmp = s.tobytes(Order::C, parallel)?;

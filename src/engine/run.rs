@@ -482,25 +482,25 @@ impl<'r, T: Element> LaneMut<'r, T> {
 /// (`None`: it does not hold the kernel's type, which the planned path reports as an error).
 pub(crate) type Raw<'a> = (&'a RawView, Option<Holds>);
 
-/// Runs `body` once over one run of the output `out` (whose format holds `out_holds`) and one
-/// per input when every operand is C-contiguous over the output's shape and holds its type,
-/// and the inputs are apart from the output or it element for element: such a walk needs no
-/// plan, and small calls skip its setup. Returns `false` without calling `body` when the
-/// planned path is needed (another layout, an input sharing other bytes with the output, an
-/// empty walk, or a parallel walk large enough to split).
+/// Runs `body` once over one run per operand when every operand (operand 0 the output: the
+/// raw view of `out`, a `ViewMut`'s, so its bytes are writable and its distinct elements are
+/// distinct bytes) is
+/// C-contiguous over the output's shape and holds its type, and the inputs are apart from the
+/// output or it element for element: such a walk needs no plan, and small calls skip its
+/// setup. Returns `false` without calling `body` when the planned path is needed (another
+/// layout, an input sharing other bytes with the output, an empty walk, or a parallel walk
+/// large enough to split).
 #[inline(always)]
 pub(crate) fn flat<const N: usize>(
-    (out, out_holds): (&mut ViewMut<'_>, Option<Holds>),
-    ins: [Raw<'_>; N],
+    out: &ViewMut<'_>,
+    ops: [Raw<'_>; N],
     parallel: bool,
-    body: impl FnOnce(Run<'_>, [Run<'_>; N]),
+    body: impl FnOnce([Run<'_>; N]),
 ) -> bool {
-    let o = &out.raw;
+    let (o, _) = ops[0];
+    assert!(std::ptr::eq(o, &out.raw), "operand 0 is the output");
     let len = o.layout.len();
     let is = o.itemsize();
-    let Some(out_holds) = out_holds else {
-        return false;
-    };
     if len == 0 || !o.layout.is_c_contiguous(is) {
         return false;
     }
@@ -510,12 +510,15 @@ pub(crate) fn flat<const N: usize>(
     };
     let (o_start, o_end) = span(o);
     let mut fused = false;
-    let mut touched = len * is;
-    for (r, holds) in &ins {
+    let mut touched = 0;
+    for (k, (r, holds)) in ops.iter().enumerate() {
         if holds.is_none() {
             return false;
         }
         touched += len * r.itemsize();
+        if k == 0 {
+            continue;
+        }
         if !crate::layout::same_shape(&r.layout.shape, &o.layout.shape)
             || !r.layout.is_c_contiguous(r.itemsize())
         {
@@ -531,11 +534,13 @@ pub(crate) fn flat<const N: usize>(
     if parallel && super::worth_splitting(len, touched / len) {
         return false;
     }
-    let run = |r: &RawView, holds: Holds, write: bool| {
+    let runs = std::array::from_fn(|k| {
+        let (r, holds) = ops[k];
+        let holds = holds.expect("checked above");
         // SAFETY: the layout is valid, C-contiguous and not empty, so its offset is element
         // 0's and its `len` elements follow at `itemsize` apart; the format holds the type;
-        // only the output (a ViewMut's: writable, I6) is written; inputs are apart from it,
-        // or it element for element (`fused`), in which case no run may become a slice.
+        // operand 0 is the output; inputs are apart from it, or it element for element
+        // (`fused`), in which case no run may become a slice.
         unsafe {
             Run::new(
                 RunPtr {
@@ -544,13 +549,12 @@ pub(crate) fn flat<const N: usize>(
                 },
                 len,
                 holds,
-                write,
+                k == 0,
                 !fused,
             )
         }
-    };
-    let ins = ins.map(|(r, holds)| run(r, holds.expect("checked above"), false));
-    body(run(o, out_holds, true), ins);
+    });
+    body(runs);
     true
 }
 

@@ -20,10 +20,10 @@ macro_rules! elementwise {
         let out_view: &mut ViewMut<'_> = $out;
         let out_holds = Holds::of::<$U>(&out_view.raw.format);
         let flat = crate::engine::flat(
-            (&mut *out_view, out_holds),
-            [$((&$raw, Holds::of::<$T>(&$raw.format))),+],
+            &*out_view,
+            [(&out_view.raw, out_holds) $(, (&$raw, Holds::of::<$T>(&$raw.format)))+],
             elementwise!(@parallel $par),
-            |o, ins| $run(o, ins, elementwise!(@f $par, $f)),
+            |[o, ins @ ..]| $run(o, ins, elementwise!(@f $par, $f)),
         );
         if flat {
             Ok::<(), crate::Error>(())

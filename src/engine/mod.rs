@@ -8,7 +8,8 @@
 //!   operand and step out to the kernel's body; it alone chooses the flat run, the plan, tiles,
 //!   staged tiles and the parallel split;
 //! - `walk.rs`, walks that reductions and scans drive in parts the engine chooses (fixed
-//!   blocks, chunks, lanes along an axis) and reductions into an output lacking an axis;
+//!   blocks, chunks, lanes along an axis) and reductions into an output lacking an axis,
+//!   whole or in fixed blocks along the axis;
 //! - `copy.rs`, the byte-copy bodies (memcpy runs, reversed runs, SIMD tile transposes) over
 //!   byte operands ([`Typed::layout_bytes`]);
 //! - `par.rs`, the schedule: the one place that decides whether and how a walk is split across
@@ -28,7 +29,7 @@ pub(crate) use par::{schedule, walk, worth_splitting};
 pub(crate) use plan::Plan;
 pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
-pub(crate) use walk::{reduce_into, Part, Walk, BLOCK};
+pub(crate) use walk::{reduce_blocks, reduce_into, Part, RunBody, Walk, BLOCK};
 
 use crate::layout::Layout;
 

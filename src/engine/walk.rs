@@ -258,21 +258,7 @@ pub(crate) fn reduce_into(
     body: impl Fn([Run<'_>; 2]) + Sync,
 ) {
     let o = out.with_zero_axis(ax);
-    let run_all = |shape: &[usize], a: &Typed, o: &Typed| {
-        let plan = plan_of(shape, &[a, o]);
-        let inner = plan.inner_strides();
-        plan.for_each_run(0..plan.count(), |offs, len| {
-            let ops = [a, o];
-            let ptrs = run_ptrs(&ops, inner, offs);
-            let runs = std::array::from_fn(|k| {
-                let ptr = ptrs[k];
-                // SAFETY: operand 1, the fresh output, is written; this walk (or this band of
-                // the parallel split) alone touches its elements; the input is apart from it.
-                unsafe { Run::new(ptr, len, ops[k].holds(), k == 1 && o.writable(), true) }
-            });
-            body(runs)
-        });
-    };
+    let run_all = |shape: &[usize], a: &Typed, o: &Typed| accumulate(shape, a, o, &body);
     let kept = (0..shape.len()).find(|&k| k != ax);
     match kept {
         Some(k) if parallel && worth_splitting(work_bytes, 1) => {
@@ -291,5 +277,95 @@ pub(crate) fn reduce_into(
             });
         }
         _ => run_all(shape, a, &o),
+    }
+}
+
+/// A body over the runs of an input and an output, called through a reference.
+pub(crate) type RunBody<'b> = dyn Fn([Run<'_>; 2]) + Sync + 'b;
+
+/// Walks `a` over `shape` in its memory order, handing `body` each run of the input and the
+/// matching run of the output `o` (operand 1), which it accumulates into.
+fn accumulate(shape: &[usize], a: &Typed, o: &Typed, body: &(impl Fn([Run<'_>; 2]) + Sync)) {
+    let plan = plan_of(shape, &[a, o]);
+    let inner = plan.inner_strides();
+    plan.for_each_run(0..plan.count(), |offs, len| {
+        let ops = [a, o];
+        let ptrs = run_ptrs(&ops, inner, offs);
+        let runs = std::array::from_fn(|k| {
+            let ptr = ptrs[k];
+            // SAFETY: operand 1, the fresh output (or one block's slot of it), is written;
+            // this walk alone touches its elements (the callers split only into disjoint
+            // bands or slots); the input is apart from it.
+            unsafe { Run::new(ptr, len, ops[k].holds(), k == 1 && o.writable(), true) }
+        });
+        body(runs)
+    });
+}
+
+/// Reduces `a` (over its own `shape`) along `ax` in fixed blocks of `block` indices, so that
+/// the split does not depend on the thread count: block 0 into `out` (that shape without
+/// `ax`), block `j > 0` into slot `j - 1` of `scratch` (shape `[blocks - 1]` followed by
+/// `out`'s; both fresh outputs). Each block starts from what its slot holds, or, with
+/// `first`, from its first index through `first` (`[input run, slot run]`), and adds its
+/// indices in order with `body` (the same runs). The engine schedules the blocks, each a
+/// contiguous stretch of a C-contiguous input; then `combine` (`[slot run, out run]`) folds
+/// slots 1, 2, ... into `out` in order.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reduce_blocks(
+    out: &Typed,
+    scratch: &Typed,
+    a: &Typed,
+    shape: &[usize],
+    ax: usize,
+    block: usize,
+    parallel: bool,
+    first: Option<&RunBody<'_>>,
+    body: impl Fn([Run<'_>; 2]) + Sync,
+    combine: impl Fn([Run<'_>; 2]) + Sync,
+) {
+    let d = shape[ax];
+    let blocks = d.div_ceil(block.max(1));
+    let slot = |j: usize| {
+        if j == 0 {
+            out.clone()
+        } else {
+            scratch.starting_at(0, j - 1).without_axis(0).0
+        }
+    };
+    let row_bytes = shape
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != ax)
+        .fold(a.holds().size(), |n, (_, &len)| n.saturating_mul(len));
+    schedule(blocks, block.saturating_mul(row_bytes), parallel, |range| {
+        for j in range {
+            let (mut lo, hi) = (j * block, ((j + 1) * block).min(d));
+            let o = slot(j).with_zero_axis(ax);
+            let mut sh = shape.to_vec();
+            if let Some(first) = first {
+                sh[ax] = 1;
+                accumulate(&sh, &a.starting_at(ax, lo), &o, &first);
+                lo += 1;
+            }
+            sh[ax] = hi - lo;
+            accumulate(&sh, &a.starting_at(ax, lo), &o, &body);
+        }
+    });
+    let mut out_shape = shape.to_vec();
+    out_shape.remove(ax);
+    for j in 1..blocks {
+        let part = slot(j);
+        let plan = plan_of(&out_shape, &[&part, out]);
+        let inner = plan.inner_strides();
+        plan.for_each_run(0..plan.count(), |offs, len| {
+            let ops = [&part, out];
+            let ptrs = run_ptrs(&ops, inner, offs);
+            let runs = std::array::from_fn(|k| {
+                // SAFETY: `out` (operand 1) is written, the slot read: distinct fresh
+                // buffers, walked here by this thread alone after the blocks are done.
+                unsafe { Run::new(ptrs[k], len, ops[k].holds(), k == 1 && out.writable(), true) }
+            });
+            combine(runs)
+        });
     }
 }

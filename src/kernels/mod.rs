@@ -1,10 +1,11 @@
 //! Typed element-wise kernels, conversions, reductions and comparisons over views.
 //!
 //! Every kernel is a body that the engine runs (`engine::runs_seq`/`runs_par` for element-wise
-//! kernels, `engine::Walk` for blocks, chunks and lanes, `engine::reduce_into` for axis
-//! reductions): the engine plans the walk (broadcasting, merged axes, contiguous fast paths,
-//! tiles and staging for transposed operands, rayon chunks in the `par_` forms) and hands the
-//! body typed runs. Nothing here forms a pointer: this module has no `unsafe` code.
+//! kernels, `engine::Walk` for blocks, chunks and lanes, `engine::reduce_into` and
+//! `reduce_blocks` for axis reductions): the engine plans the walk (broadcasting, merged axes,
+//! contiguous fast paths, tiles and staging for transposed operands, rayon chunks in the
+//! `par_` forms) and hands the body typed runs. Nothing here forms a pointer: this module has
+//! no `unsafe` code.
 
 mod compare;
 mod convert;

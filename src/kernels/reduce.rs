@@ -9,7 +9,7 @@ use super::numeric::Numeric;
 use super::operand::{fresh, input};
 use crate::array::Array;
 use crate::element::Element;
-use crate::engine::{reduce_into, runs_seq, Typed, Walk};
+use crate::engine::{reduce_blocks, reduce_into, runs_seq, Run, RunBody, Typed, Walk};
 use crate::error::{Error, Result};
 use crate::layout::axis_index;
 use crate::view::View;
@@ -237,7 +237,7 @@ impl<'a> View<'a> {
     }
 
     /// Sums along `axis` (negative counts from the end) into a new [`Array`] of
-    /// [`Numeric::Acc`] without that axis. Each output element adds its inputs in index order.
+    /// [`Numeric::Acc`] without that axis.
     ///
     /// ```
     /// let data: Vec<i16> = (0..6).collect();
@@ -248,25 +248,30 @@ impl<'a> View<'a> {
     ///
     /// When the summed axis is the one that varies fastest in memory, each output element
     /// sums its lane pairwise, as NumPy does along a contiguous axis (2^24 copies of `0.1f32`
-    /// sum to NumPy's 1677721.9, not to a drifted naive total); along any other axis whole
-    /// rows are added into the output in index order, also as NumPy does.
+    /// sum to NumPy's 1677721.9, not to a drifted naive total). Along any other axis whole
+    /// rows are added into the output in index order within blocks of 128 indices, and the
+    /// blocks' sums are added in order. NumPy adds all the rows in index order there, so for
+    /// floats of an axis longer than 128 the last bits can differ from NumPy's (the blocked
+    /// sum drifts less); integers are exact either way.
     pub fn sum_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         sum_along::<T>(self, axis, false)
     }
 
-    /// [`View::sum_axis`] split across rayon's pool (bit-identical for any thread count:
-    /// every output element is summed by one thread, in the same order).
+    /// [`View::sum_axis`] split across rayon's pool (bit-identical for any thread count: the
+    /// lanes, or the blocks of 128 indices along the axis, and the order their sums are
+    /// combined in do not depend on it).
     pub fn par_sum_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         sum_along::<T>(self, axis, true)
     }
 
-    /// Products along `axis`.
+    /// Products along `axis`, in index order per output element (across memory, in blocks of
+    /// 128 indices multiplied in order, as [`View::sum_axis`] adds them).
     pub fn product_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         product_along::<T>(self, axis, false)
     }
 
-    /// [`View::product_axis`] split across rayon's pool (bit-identical: every output element
-    /// is reduced by one thread, in index order).
+    /// [`View::product_axis`] split across rayon's pool (bit-identical for any thread
+    /// count).
     pub fn par_product_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         product_along::<T>(self, axis, true)
     }
@@ -299,11 +304,16 @@ impl<'a> View<'a> {
     }
 }
 
-/// Products along `axis`, in index order per output element.
+/// Products along `axis`.
 fn product_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
-    along_axis::<T, T::Acc>(v, axis, parallel, Start::Value(T::acc_one()), |a, x| {
-        T::acc_mul(a, x.to_acc())
-    })
+    along_axis::<T, T::Acc>(
+        v,
+        axis,
+        parallel,
+        Start::Value(T::acc_one()),
+        |a, x| T::acc_mul(a, x.to_acc()),
+        |a, b| T::acc_mul(a, b),
+    )
 }
 
 /// Minima (`min`) or maxima along `axis`; NaN wins, as in NumPy.
@@ -314,35 +324,34 @@ fn extreme_along<T: Numeric>(
     min: bool,
 ) -> Result<Array> {
     let name = if min { "minimum" } else { "maximum" };
-    along_axis::<T, T>(v, axis, parallel, Start::First(name, |x| x), move |a, x| {
+    let pick = move |a: T, x: T| {
         let keep = if min { a <= x } else { a >= x };
         if a.is_nan() || (!x.is_nan() && keep) {
             a
         } else {
             x
         }
-    })
+    };
+    along_axis::<T, T>(v, axis, parallel, Start::First(name, |x| x), pick, pick)
 }
 
 /// Sums along `axis`: pairwise per lane when the axis varies fastest in memory, else rows
 /// added into the output.
 fn sum_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
-    if zero_d_compat(v, axis) {
-        return along_axis::<T, T::Acc>(v, axis, parallel, Start::Value(T::acc_zero()), |a, x| {
-            T::acc_add(a, x.to_acc())
-        });
+    if !zero_d_compat(v, axis) {
+        let ax = axis_index(axis, v.ndim())?;
+        if v.shape()[ax] > 1 && varies_fastest(v, ax) {
+            return sum_lanes::<T>(v, ax, parallel);
+        }
     }
-    let ax = axis_index(axis, v.ndim())?;
-    let (shape, strides) = (v.shape(), v.strides());
-    let fastest = (0..v.ndim())
-        .filter(|&k| k != ax && shape[k] > 1)
-        .all(|k| strides[ax].unsigned_abs() <= strides[k].unsigned_abs());
-    if fastest && shape[ax] > 1 {
-        return sum_lanes::<T>(v, ax, parallel);
-    }
-    along_axis::<T, T::Acc>(v, axis, parallel, Start::Value(T::acc_zero()), |a, x| {
-        T::acc_add(a, x.to_acc())
-    })
+    along_axis::<T, T::Acc>(
+        v,
+        axis,
+        parallel,
+        Start::Value(T::acc_zero()),
+        |a, x| T::acc_add(a, x.to_acc()),
+        |a, b| T::acc_add(a, b),
+    )
 }
 
 /// One pairwise sum per output element over its lane along `ax`.
@@ -416,6 +425,7 @@ pub(crate) fn zero_d_compat(v: &View<'_>, axis: isize) -> bool {
 }
 
 /// Where an axis reduction starts.
+#[derive(Clone, Copy)]
 enum Start<T, A> {
     /// From this value (sums, products).
     Value(A),
@@ -424,15 +434,33 @@ enum Start<T, A> {
     First(&'static str, fn(T) -> A),
 }
 
-/// Reduces along one axis into a new array: the walk follows the input's memory order
-/// (operand 0), the output has stride 0 along the reduced axis, and each output element
-/// accumulates its inputs in increasing index order.
+/// Indices along the reduced axis per block of an axis reduction across memory (small under
+/// Miri, so that its small tests combine several blocks).
+const AXIS_BLOCK: usize = if cfg!(miri) { 4 } else { 128 };
+
+/// Whether axis `ax` varies fastest in memory among the axes that have more than one index
+/// (its lanes are the contiguous runs of a C-contiguous view).
+fn varies_fastest(v: &View<'_>, ax: usize) -> bool {
+    let (shape, strides) = (v.shape(), v.strides());
+    (0..v.ndim())
+        .filter(|&k| k != ax && shape[k] > 1)
+        .all(|k| strides[ax].unsigned_abs() <= strides[k].unsigned_abs())
+}
+
+/// Reduces along one axis into a new array. Along an axis that does not vary fastest in
+/// memory and has more than [`AXIS_BLOCK`] indices, the axis is cut into fixed blocks of
+/// that many indices: each block is reduced in index order (see [`along_axis_in_order`]),
+/// the engine schedules the blocks (each one streams a contiguous stretch of memory when the
+/// view is contiguous, where splitting the kept axes would hand each thread narrow column
+/// bands), and the blocks' results are combined with `combine` in block order. The blocks
+/// do not depend on the thread count, so neither do the results.
 fn along_axis<T: Element, A: Element>(
     v: &View<'_>,
     axis: isize,
     parallel: bool,
     start: Start<T, A>,
     step: impl Fn(A, T) -> A + Sync,
+    combine: impl Fn(A, A) -> A + Sync,
 ) -> Result<Array> {
     if zero_d_compat(v, axis) {
         // Reduced over no axis: the element itself, through the reduction's first step.
@@ -442,6 +470,76 @@ fn along_axis<T: Element, A: Element>(
         };
     }
     let ax = axis_index(axis, v.ndim())?;
+    let d = v.shape()[ax];
+    if d <= AXIS_BLOCK || v.is_empty() || varies_fastest(v, ax) {
+        return along_axis_in_order(v, ax, parallel, start, &step);
+    }
+    let mut out_shape: smallvec::SmallVec<[usize; 6]> = v.shape().into();
+    out_shape.remove(ax);
+    let (out, o) = fresh::<A>(&out_shape)?;
+    let mut scratch_shape = out_shape.clone();
+    scratch_shape.insert(0, d.div_ceil(AXIS_BLOCK) - 1);
+    let (_scratch, s) = fresh::<A>(&scratch_shape)?;
+    let a = input::<T>(&v.raw, v.shape())?;
+    let first = |[ra, ro]: [Run<'_>; 2]| {
+        let (xs, mut ys) = (ra.lane::<T>(), ro.lane_mut::<A>());
+        if let Start::First(_, conv) = start {
+            for i in 0..ys.len() {
+                ys.set(i, conv(xs.get(i)));
+            }
+        }
+    };
+    let first: Option<&RunBody<'_>> = match start {
+        Start::Value(init) => {
+            fill_fresh(&o, &out_shape, init);
+            fill_fresh(&s, &scratch_shape, init);
+            None
+        }
+        // The axis is not empty: it is longer than a block.
+        Start::First(..) => Some(&first),
+    };
+    reduce_blocks(
+        &o,
+        &s,
+        &a,
+        v.shape(),
+        ax,
+        AXIS_BLOCK,
+        parallel,
+        first,
+        |[ra, ro]| step_rows(ra, ro, &step),
+        |[rp, ro]| step_rows(rp, ro, &combine),
+    );
+    Ok(out)
+}
+
+/// `y = f(y, x)` for the elements of an output run and an input run of the same length: as
+/// slices when both allow it (a row added into the output vectorises), else element by
+/// element.
+fn step_rows<X: Element, A: Element>(xs: Run<'_>, ys: Run<'_>, f: &impl Fn(A, X) -> A) {
+    let (xs, mut ys) = (xs.lane::<X>(), ys.lane_mut::<A>());
+    if let (Some(xs), Some(ys)) = (xs.as_slice(), ys.as_mut_slice()) {
+        for (y, &x) in ys.iter_mut().zip(xs) {
+            *y = f(*y, x);
+        }
+        return;
+    }
+    assert_eq!(xs.len(), ys.len());
+    for i in 0..ys.len() {
+        ys.set(i, f(ys.get(i), xs.get(i)));
+    }
+}
+
+/// Reduces along axis `ax` into a new array: the walk follows the input's memory order
+/// (operand 0), the output has stride 0 along the reduced axis, and each output element
+/// accumulates its inputs in increasing index order.
+fn along_axis_in_order<T: Element, A: Element>(
+    v: &View<'_>,
+    ax: usize,
+    parallel: bool,
+    start: Start<T, A>,
+    step: &(impl Fn(A, T) -> A + Sync),
+) -> Result<Array> {
     let mut out_shape: smallvec::SmallVec<[usize; 6]> = v.shape().into();
     let d = out_shape.remove(ax);
     let (out, o) = fresh::<A>(&out_shape)?;
@@ -469,19 +567,7 @@ fn along_axis<T: Element, A: Element>(
     let shape = input_view.shape().to_vec();
     let work = v.len() * size_of::<T>();
     reduce_into(&o, &a, &shape, ax, parallel, work, |[ra, ro]| {
-        let (xs, mut ys) = (ra.lane::<T>(), ro.lane_mut::<A>());
-        if let (Some(xs), Some(ys)) = (xs.as_slice(), ys.as_mut_slice()) {
-            // Whole rows added into the output (a reduction over an outer axis): as slices,
-            // so the compiler can vectorise the row step.
-            for (y, &x) in ys.iter_mut().zip(xs) {
-                *y = step(*y, x);
-            }
-            return;
-        }
-        assert_eq!(xs.len(), ys.len());
-        for i in 0..ys.len() {
-            ys.set(i, step(ys.get(i), xs.get(i)));
-        }
+        step_rows(ra, ro, step)
     });
     Ok(out)
 }
@@ -519,4 +605,112 @@ fn copy_typed<T: Element, A: Element>(
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AXIS_BLOCK;
+    use crate::View;
+
+    /// The NaN-first minimum (`min`) or maximum of two values, as the kernels pick them.
+    fn pick(min: bool) -> impl Fn(f32, f32) -> f32 {
+        move |a, x| {
+            let keep = if min { a <= x } else { a >= x };
+            if a.is_nan() || (!x.is_nan() && keep) {
+                a
+            } else {
+                x
+            }
+        }
+    }
+
+    /// Reductions along an axis that does not vary fastest in memory and is longer than a
+    /// block: sums and products are the blocked model (each block folded in index order from
+    /// the start value, the blocks' results folded in order), minima and maxima equal the
+    /// plain index-order fold (NaN first wins), and the parallel forms give the same bits in
+    /// a pool of several threads. Along axis 1 of `[2, d, 3]` as well as axis 0 of `[d, 5]`.
+    #[test]
+    fn axis_reductions_across_memory_fold_fixed_blocks() {
+        let d = 2 * AXIS_BLOCK + 3;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for (shape, ax) in [([1, d, 5], 1), ([2, d, 3], 1)] {
+            let n: usize = shape.iter().product();
+            let mut data: Vec<f32> = (0..n)
+                .map(|i| {
+                    let spike = if i % 37 == 0 { 1e7 } else { 0.0 };
+                    ((i as f32) * 0.618).sin() * 1e3 + spike
+                })
+                .collect();
+            data[(AXIS_BLOCK + 1) * shape[2] + 1] = f32::NAN;
+            let v = View::from_slice(&data).reshape(&shape).unwrap();
+            // axis 0 of [d, w] for the first shape, axis 1 of [2, d, 3] for the second
+            let (v, ax) = if shape[0] == 1 {
+                (v.squeeze_axis(0).unwrap(), ax - 1)
+            } else {
+                (v, ax)
+            };
+            let lane = |o: usize| -> Vec<f32> {
+                let (outer, inner) = (o / shape[2], o % shape[2]);
+                (0..d)
+                    .map(|r| data[(outer * d + r) * shape[2] + inner])
+                    .collect()
+            };
+            let blocked = |xs: &[f32], init: f32, f: &dyn Fn(f32, f32) -> f32| {
+                let mut parts = xs
+                    .chunks(AXIS_BLOCK)
+                    .map(|b| b.iter().fold(init, |a, &x| f(a, x)));
+                let first = parts.next().unwrap();
+                parts.fold(first, f)
+            };
+            let outs = n / d;
+            let want = |f: &dyn Fn(&[f32]) -> f32| -> Vec<u32> {
+                (0..outs).map(|o| f(&lane(o)).to_bits()).collect()
+            };
+            let bits = |a: crate::Array| -> Vec<u32> {
+                a.view()
+                    .to_vec::<f32>()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect()
+            };
+            let add = |a: f32, b: f32| a + b;
+            let mul = |a: f32, b: f32| a * b;
+            let sum = want(&|xs| blocked(xs, 0.0, &add));
+            let product = want(&|xs| blocked(xs, 1.0, &mul));
+            let min = want(&|xs| xs[1..].iter().fold(xs[0], |a, &x| pick(true)(a, x)));
+            let max = want(&|xs| xs[1..].iter().fold(xs[0], |a, &x| pick(false)(a, x)));
+            let ax = ax as isize;
+            for par in [false, true] {
+                pool.install(|| {
+                    let run = |seq: fn(&View<'_>, isize) -> crate::Result<crate::Array>,
+                               par_f: fn(&View<'_>, isize) -> crate::Result<crate::Array>| {
+                        bits(if par { par_f(&v, ax) } else { seq(&v, ax) }.unwrap())
+                    };
+                    assert_eq!(
+                        run(|v, a| v.sum_axis::<f32>(a), |v, a| v.par_sum_axis::<f32>(a)),
+                        sum
+                    );
+                    assert_eq!(
+                        run(
+                            |v, a| v.product_axis::<f32>(a),
+                            |v, a| v.par_product_axis::<f32>(a)
+                        ),
+                        product
+                    );
+                    assert_eq!(
+                        run(|v, a| v.min_axis::<f32>(a), |v, a| v.par_min_axis::<f32>(a)),
+                        min
+                    );
+                    assert_eq!(
+                        run(|v, a| v.max_axis::<f32>(a), |v, a| v.par_max_axis::<f32>(a)),
+                        max
+                    );
+                });
+            }
+        }
+    }
 }

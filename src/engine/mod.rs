@@ -29,7 +29,7 @@ pub(crate) use par::{schedule, walk, worth_splitting};
 pub(crate) use plan::Plan;
 pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
-pub(crate) use walk::{reduce_blocks, reduce_into, Part, RunBody, Walk, BLOCK};
+pub(crate) use walk::{block_slots, reduce_blocks, reduce_into, Part, Walk, BLOCK};
 
 use crate::layout::Layout;
 

@@ -281,7 +281,7 @@ pub(crate) fn reduce_into(
 }
 
 /// A body over the runs of an input and an output, called through a reference.
-pub(crate) type RunBody<'b> = dyn Fn([Run<'_>; 2]) + Sync + 'b;
+type RunBody<'b> = dyn Fn([Run<'_>; 2]) + Sync + 'b;
 
 /// Walks `a` over `shape` in its memory order, handing `body` each run of the input and the
 /// matching run of the output `o` (operand 1), which it accumulates into.
@@ -302,14 +302,50 @@ fn accumulate(shape: &[usize], a: &Typed, o: &Typed, body: &(impl Fn([Run<'_>; 2
     });
 }
 
+/// Bytes of the input in one block of [`reduce_blocks`].
+fn block_bytes(a: &Typed, shape: &[usize], ax: usize, block: usize) -> usize {
+    let row = shape
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != ax)
+        .fold(a.holds().size(), |n, (_, &len)| n.saturating_mul(len));
+    row.saturating_mul(block)
+}
+
+/// Whether [`reduce_blocks`] spreads the blocks over rayon's pool.
+fn block_split(a: &Typed, shape: &[usize], ax: usize, block: usize, parallel: bool) -> bool {
+    let blocks = shape[ax].div_ceil(block.max(1));
+    parallel && blocks > 1 && worth_splitting(blocks, block_bytes(a, shape, ax, block))
+}
+
+/// How many slots the scratch of [`reduce_blocks`] needs: one per block after the first when
+/// the blocks are spread over threads, one (reused) when they run on one thread.
+pub(crate) fn block_slots(
+    a: &Typed,
+    shape: &[usize],
+    ax: usize,
+    block: usize,
+    parallel: bool,
+) -> usize {
+    let blocks = shape[ax].div_ceil(block.max(1));
+    if blocks < 2 {
+        0
+    } else if block_split(a, shape, ax, block, parallel) {
+        blocks - 1
+    } else {
+        1
+    }
+}
+
 /// Reduces `a` (over its own `shape`) along `ax` in fixed blocks of `block` indices, so that
 /// the split does not depend on the thread count: block 0 into `out` (that shape without
-/// `ax`), block `j > 0` into slot `j - 1` of `scratch` (shape `[blocks - 1]` followed by
-/// `out`'s; both fresh outputs). Each block starts from what its slot holds, or, with
-/// `first`, from its first index through `first` (`[input run, slot run]`), and adds its
-/// indices in order with `body` (the same runs). The engine schedules the blocks, each a
-/// contiguous stretch of a C-contiguous input; then `combine` (`[slot run, out run]`) folds
-/// slots 1, 2, ... into `out` in order.
+/// `ax`), the others into slots of `scratch` (shape `[block_slots(..)]` followed by `out`'s;
+/// both fresh outputs). Each block sets its slot from its first index with `first`
+/// (`[input run, slot run]`) and adds the rest in order with `body` (the same runs); then
+/// `combine` (`[slot run, out run]`) folds blocks 1, 2, ... into `out` in order. The engine
+/// schedules the blocks, each a contiguous stretch of a C-contiguous input, block `j` into
+/// slot `j - 1`; when it runs them on one thread, every block reuses slot 0 and is folded in
+/// as soon as it is done (the same operations in the same order, one slot instead of all).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn reduce_blocks(
     out: &Typed,
@@ -319,7 +355,7 @@ pub(crate) fn reduce_blocks(
     ax: usize,
     block: usize,
     parallel: bool,
-    first: Option<&RunBody<'_>>,
+    first: &RunBody<'_>,
     body: impl Fn([Run<'_>; 2]) + Sync,
     combine: impl Fn([Run<'_>; 2]) + Sync,
 ) {
@@ -332,40 +368,52 @@ pub(crate) fn reduce_blocks(
             scratch.starting_at(0, j - 1).without_axis(0).0
         }
     };
-    let row_bytes = shape
-        .iter()
-        .enumerate()
-        .filter(|&(k, _)| k != ax)
-        .fold(a.holds().size(), |n, (_, &len)| n.saturating_mul(len));
-    schedule(blocks, block.saturating_mul(row_bytes), parallel, |range| {
-        for j in range {
-            let (mut lo, hi) = (j * block, ((j + 1) * block).min(d));
-            let o = slot(j).with_zero_axis(ax);
-            let mut sh = shape.to_vec();
-            if let Some(first) = first {
-                sh[ax] = 1;
-                accumulate(&sh, &a.starting_at(ax, lo), &o, &first);
-                lo += 1;
-            }
-            sh[ax] = hi - lo;
-            accumulate(&sh, &a.starting_at(ax, lo), &o, &body);
-        }
-    });
     let mut out_shape = shape.to_vec();
     out_shape.remove(ax);
-    for j in 1..blocks {
-        let part = slot(j);
-        let plan = plan_of(&out_shape, &[&part, out]);
+    let reduce_block = |j: usize, into: &Typed| {
+        let (lo, hi) = (j * block, ((j + 1) * block).min(d));
+        let o = into.with_zero_axis(ax);
+        let mut sh = shape.to_vec();
+        sh[ax] = 1;
+        accumulate(&sh, &a.starting_at(ax, lo), &o, &first);
+        sh[ax] = hi - lo - 1;
+        accumulate(&sh, &a.starting_at(ax, lo + 1), &o, &body);
+    };
+    let fold_in = |part: &Typed| {
+        let plan = plan_of(&out_shape, &[part, out]);
         let inner = plan.inner_strides();
         plan.for_each_run(0..plan.count(), |offs, len| {
-            let ops = [&part, out];
+            let ops = [part, out];
             let ptrs = run_ptrs(&ops, inner, offs);
             let runs = std::array::from_fn(|k| {
                 // SAFETY: `out` (operand 1) is written, the slot read: distinct fresh
-                // buffers, walked here by this thread alone after the blocks are done.
+                // buffers, walked here by one thread after the blocks folded are done.
                 unsafe { Run::new(ptrs[k], len, ops[k].holds(), k == 1 && out.writable(), true) }
             });
             combine(runs)
         });
+    };
+    if !block_split(a, shape, ax, block, parallel) {
+        // All on this thread: one slot, each block folded in when done.
+        reduce_block(0, out);
+        for j in 1..blocks {
+            let part = slot(1);
+            reduce_block(j, &part);
+            fold_in(&part);
+        }
+        return;
+    }
+    schedule(
+        blocks,
+        block_bytes(a, shape, ax, block),
+        parallel,
+        |range| {
+            for j in range {
+                reduce_block(j, &slot(j));
+            }
+        },
+    );
+    for j in 1..blocks {
+        fold_in(&slot(j));
     }
 }

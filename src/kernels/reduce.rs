@@ -9,7 +9,7 @@ use super::numeric::Numeric;
 use super::operand::{fresh, input};
 use crate::array::Array;
 use crate::element::Element;
-use crate::engine::{reduce_blocks, reduce_into, runs_seq, Run, RunBody, Typed, Walk};
+use crate::engine::{block_slots, reduce_blocks, reduce_into, runs_seq, Run, Typed, Walk};
 use crate::error::{Error, Result};
 use crate::layout::axis_index;
 use crate::view::View;
@@ -477,26 +477,14 @@ fn along_axis<T: Element, A: Element>(
     let mut out_shape: smallvec::SmallVec<[usize; 6]> = v.shape().into();
     out_shape.remove(ax);
     let (out, o) = fresh::<A>(&out_shape)?;
-    let mut scratch_shape = out_shape.clone();
-    scratch_shape.insert(0, d.div_ceil(AXIS_BLOCK) - 1);
-    let (_scratch, s) = fresh::<A>(&scratch_shape)?;
     let a = input::<T>(&v.raw, v.shape())?;
-    let first = |[ra, ro]: [Run<'_>; 2]| {
-        let (xs, mut ys) = (ra.lane::<T>(), ro.lane_mut::<A>());
-        if let Start::First(_, conv) = start {
-            for i in 0..ys.len() {
-                ys.set(i, conv(xs.get(i)));
-            }
-        }
-    };
-    let first: Option<&RunBody<'_>> = match start {
-        Start::Value(init) => {
-            fill_fresh(&o, &out_shape, init);
-            fill_fresh(&s, &scratch_shape, init);
-            None
-        }
-        // The axis is not empty: it is longer than a block.
-        Start::First(..) => Some(&first),
+    let mut scratch_shape = out_shape.clone();
+    scratch_shape.insert(0, block_slots(&a, v.shape(), ax, AXIS_BLOCK, parallel));
+    let (_scratch, s) = fresh::<A>(&scratch_shape)?;
+    // Each block starts from its first index, through the reduction's first step.
+    let first = |[ra, ro]: [Run<'_>; 2]| match start {
+        Start::Value(init) => step_rows(ra, ro, &|_: A, x: T| step(init, x)),
+        Start::First(_, conv) => step_rows(ra, ro, &|_: A, x: T| conv(x)),
     };
     reduce_blocks(
         &o,
@@ -506,7 +494,7 @@ fn along_axis<T: Element, A: Element>(
         ax,
         AXIS_BLOCK,
         parallel,
-        first,
+        &first,
         |[ra, ro]| step_rows(ra, ro, &step),
         |[rp, ro]| step_rows(rp, ro, &combine),
     );

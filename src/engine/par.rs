@@ -43,8 +43,12 @@ pub(crate) fn schedule(
     }
 }
 
-/// Bytes one tile of `t` touches: the plan's elements spread over its tiles.
-fn tile_bytes<const N: usize>(plan: &Plan<N>, units: usize, per_element: usize) -> usize {
+/// Bytes one of `units` tiles touches: the plan's elements spread over the tiles.
+pub(super) fn tile_bytes<const N: usize>(
+    plan: &Plan<N>,
+    units: usize,
+    per_element: usize,
+) -> usize {
     plan.count() / units.max(1) * per_element
 }
 

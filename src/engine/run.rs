@@ -590,7 +590,8 @@ pub(crate) fn runs_seq<const N: usize>(
         Some(staged) => unsafe { walk_staged_seq(&plan, staged, bytes, sizes, step) },
         None => {
             let inner = plan.inner_strides();
-            let mut step = |offs, len| step(run_ptrs(&ops, inner, offs), len);
+            // SAFETY: the plan was made over `ops`.
+            let mut step = |offs, len| step(unsafe { run_ptrs(&ops, inner, offs) }, len);
             match plan.tiles(sizes) {
                 Some(t) => plan.for_each_tiled_run(t, 0..plan.tile_units(t), &mut step),
                 None => plan.for_each_run(0..plan.count(), &mut step),
@@ -618,7 +619,8 @@ pub(crate) fn runs_par<const N: usize>(
         None => {
             let inner = plan.inner_strides();
             walk(&plan, sizes, true, |offs, len| {
-                step(run_ptrs(&ops, inner, offs), len)
+                // SAFETY: the plan was made over `ops`.
+                step(unsafe { run_ptrs(&ops, inner, offs) }, len)
             })
         }
     }
@@ -626,14 +628,18 @@ pub(crate) fn runs_par<const N: usize>(
 
 /// The run pointers of one step of a plan: operand `k`'s run starts at its plan offset
 /// `offs[k]` and steps by the plan's innermost stride `inner[k]`.
+///
+/// # Safety
+/// `offs` and `inner` come from a plan made over `ops` (so each `offs[k]` is an element
+/// offset of operand `k`'s validated layout).
 #[inline(always)]
-pub(super) fn run_ptrs<const N: usize>(
+pub(super) unsafe fn run_ptrs<const N: usize>(
     ops: &[&Typed; N],
     inner: [isize; N],
     offs: [isize; N],
 ) -> [RunPtr; N] {
     std::array::from_fn(|k| RunPtr {
-        // SAFETY: the plan yields element offsets of the validated layouts.
+        // SAFETY: the caller's plan yields element offsets of the validated layouts.
         ptr: unsafe { ops[k].at(offs[k]) },
         stride: inner[k],
     })
@@ -694,7 +700,8 @@ pub(crate) fn all_runs<const N: usize>(
         while start < r.end && !failed.load(Relaxed) {
             let end = (start + plan.inner_len().max(1)).min(r.end);
             plan.for_each_run(start..end, |offs, len| {
-                let ptrs = run_ptrs(&ops, inner, offs);
+                // SAFETY: the plan was made over `ops`.
+                let ptrs = unsafe { run_ptrs(&ops, inner, offs) };
                 let runs = std::array::from_fn(|k| {
                     // SAFETY: runs of the plan's operands, whose formats hold their types;
                     // nothing is written (no run is writable), so every run is apart from

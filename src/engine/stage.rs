@@ -5,7 +5,7 @@
 //! compiler vectorises.
 
 use super::copy::copy_tile;
-use super::par::{schedule, worth_splitting};
+use super::par::{schedule, tile_bytes};
 use super::tile::Tiles;
 use super::Plan;
 use crate::raw::RawBytes;
@@ -158,13 +158,9 @@ pub(crate) unsafe fn walk_staged_par<const N: usize>(
     itemsizes: [usize; N],
     run: impl Fn([RunPtr; N], usize) + Sync,
 ) {
-    let per_element: usize = itemsizes.iter().sum();
-    if !worth_splitting(plan.count(), per_element) {
-        // SAFETY: forwarded.
-        return unsafe { walk_staged_seq(plan, staged, bytes, itemsizes, &run) };
-    }
     let units = plan.tile_units(staged.0);
-    let per_unit = plan.count() / units.max(1) * per_element;
+    let per_unit = tile_bytes(plan, units, itemsizes.iter().sum());
+    // Not worth splitting: one call over every tile, with one scratch buffer.
     schedule(units, per_unit, true, |r| {
         let mut buf = scratch(staged.0, itemsizes, staged.1);
         // SAFETY: forwarded; chunks are disjoint ranges of tiles.

@@ -290,12 +290,13 @@ fn accumulate(shape: &[usize], a: &Typed, o: &Typed, body: &(impl Fn([Run<'_>; 2
     let inner = plan.inner_strides();
     plan.for_each_run(0..plan.count(), |offs, len| {
         let ops = [a, o];
-        let ptrs = run_ptrs(&ops, inner, offs);
+        // SAFETY: the plan was made over `ops`.
+        let ptrs = unsafe { run_ptrs(&ops, inner, offs) };
         let runs = std::array::from_fn(|k| {
             let ptr = ptrs[k];
-            // SAFETY: operand 1, the fresh output (or one block's slot of it), is written;
-            // this walk alone touches its elements (the callers split only into disjoint
-            // bands or slots); the input is apart from it.
+            // SAFETY: operand 1, a fresh output (or one block's slot), is written; this walk
+            // alone touches its elements (the callers split only into disjoint bands or
+            // slots, and fold slots in on one thread); the input is apart from it.
             unsafe { Run::new(ptr, len, ops[k].holds(), k == 1 && o.writable(), true) }
         });
         body(runs)
@@ -379,20 +380,9 @@ pub(crate) fn reduce_blocks(
         sh[ax] = hi - lo - 1;
         accumulate(&sh, &a.starting_at(ax, lo + 1), &o, &body);
     };
-    let fold_in = |part: &Typed| {
-        let plan = plan_of(&out_shape, &[part, out]);
-        let inner = plan.inner_strides();
-        plan.for_each_run(0..plan.count(), |offs, len| {
-            let ops = [part, out];
-            let ptrs = run_ptrs(&ops, inner, offs);
-            let runs = std::array::from_fn(|k| {
-                // SAFETY: `out` (operand 1) is written, the slot read: distinct fresh
-                // buffers, walked here by one thread after the blocks folded are done.
-                unsafe { Run::new(ptrs[k], len, ops[k].holds(), k == 1 && out.writable(), true) }
-            });
-            combine(runs)
-        });
-    };
+    // The slot read, `out` written: distinct fresh buffers, walked by one thread after the
+    // blocks folded in are done.
+    let fold_in = |part: &Typed| accumulate(&out_shape, part, out, &combine);
     if !block_split(a, shape, ax, block, parallel) {
         // All on this thread: one slot, each block folded in when done.
         reduce_block(0, out);

@@ -236,7 +236,7 @@ fn kernels() -> Result<(), ndview::Error> {
                 .expect("a 4096x4096 copy fits in memory"),
         );
     });
-    println!("tobytes of the transposed 64 MiB view (tiled SSE transpose): {copy:?}");
+    println!("tobytes of the transposed 64 MiB view (tiled SIMD transpose): {copy:?}");
     Ok(())
 }
 

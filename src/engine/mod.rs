@@ -10,6 +10,8 @@
 //! - `walk.rs`, walks that reductions and scans drive in parts the engine chooses (fixed
 //!   blocks, chunks, lanes along an axis) and reductions into an output lacking an axis,
 //!   whole or in fixed blocks along the axis;
+//! - `stream.rs`, non-temporal stores for outputs past the last-level cache (the bodies
+//!   overwrite their output runs: parts written in L1, then streamed to memory);
 //! - `copy.rs`, the byte-copy bodies (memcpy runs, reversed runs, SIMD tile transposes) over
 //!   byte operands ([`Typed::layout_bytes`]);
 //! - `par.rs`, the schedule: the one place that decides whether and how a walk is split across
@@ -20,6 +22,7 @@ mod par;
 mod plan;
 mod run;
 mod stage;
+mod stream;
 mod tile;
 mod walk;
 

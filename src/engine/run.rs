@@ -8,6 +8,7 @@
 //! [`Run`] into a [`Lane`] (read) or [`LaneMut`] (write) of their element type and use safe,
 //! bounds-checked access, or a slice where the run is one; every pointer is formed here.
 
+use super::stream::{overwrite_streaming, streams};
 use super::{staging, walk, walk_staged_par, walk_staged_seq, Plan, RunPtr};
 use crate::element::Element;
 use crate::format::{ByteOrder, Format, Scalar};
@@ -490,12 +491,13 @@ pub(crate) type Raw<'a> = (&'a RawView, Option<Holds>);
 /// setup. Returns `false` without calling `body` when the planned path is needed (another
 /// layout, an input sharing other bytes with the output, an empty walk, or a parallel walk
 /// large enough to split).
+/// As for [`runs_seq`], `body` overwrites the output's run without reading it.
 #[inline(always)]
 pub(crate) fn flat<const N: usize>(
     out: &ViewMut<'_>,
     ops: [Raw<'_>; N],
     parallel: bool,
-    body: impl FnOnce([Run<'_>; N]),
+    body: impl FnMut([Run<'_>; N]),
 ) -> bool {
     let (o, _) = ops[0];
     assert!(std::ptr::eq(o, &out.raw), "operand 0 is the output");
@@ -554,7 +556,12 @@ pub(crate) fn flat<const N: usize>(
             )
         }
     });
-    body(runs);
+    let mut body = body;
+    if streams(fused, len * is) {
+        overwrite_streaming(runs, &mut body);
+    } else {
+        body(runs);
+    }
     true
 }
 
@@ -568,7 +575,9 @@ pub(super) fn plan_of<const N: usize>(shape: &[usize], ops: &[&Typed; N]) -> Pla
 }
 
 /// Walks `ops` over `shape` on the calling thread, calling `body` with one run per operand
-/// (operand 0 the output, written; the inputs read). `fused`: an input is the output element
+/// (operand 0 the output, written; the inputs read). `body` writes every element of the
+/// output's run and reads none: past the last-level cache, the output's runs are buffers in
+/// L1 that the engine streams to the output afterwards (see `stream.rs`). `fused`: an input is the output element
 /// for element (no run becomes a slice); otherwise the inputs' bytes are apart from the
 /// output's.
 pub(crate) fn runs_seq<const N: usize>(
@@ -580,10 +589,17 @@ pub(crate) fn runs_seq<const N: usize>(
     let plan = plan_of(shape, &ops);
     let sizes = ops.map(|o| o.holds.size);
     let bytes = ops.map(|o| o.bytes);
-    // SAFETY: the walks below hand out runs of the plan's operands (or of a
-    // private copy of a staged input's tile, with its byte order).
-    let mut step =
-        |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) });
+    let stream = streams(fused, plan.count() * sizes[0]);
+    let mut step = |ptrs: [RunPtr; N], len: usize| {
+        // SAFETY: the walks below hand out runs of the plan's operands (or of a
+        // private copy of a staged input's tile, with its byte order).
+        let runs = unsafe { make_runs(&ops, ptrs, len, fused) };
+        if stream {
+            overwrite_streaming(runs, &mut body)
+        } else {
+            body(runs)
+        }
+    };
     match staging(&plan, sizes) {
         // SAFETY: `bytes` are the buffers of the operands the plan was made from, in the
         // same order; inputs are only read.
@@ -611,8 +627,16 @@ pub(crate) fn runs_par<const N: usize>(
     let plan = plan_of(shape, &ops);
     let sizes = ops.map(|o| o.holds.size);
     let bytes = ops.map(|o| o.bytes);
-    // SAFETY: as in `runs_seq`; chunks are disjoint runs or tiles.
-    let step = |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) });
+    let stream = streams(fused, plan.count() * sizes[0]);
+    let step = |ptrs: [RunPtr; N], len: usize| {
+        // SAFETY: as in `runs_seq`; chunks are disjoint runs or tiles.
+        let runs = unsafe { make_runs(&ops, ptrs, len, fused) };
+        if stream {
+            overwrite_streaming(runs, &mut |r| body(r))
+        } else {
+            body(runs)
+        }
+    };
     match staging(&plan, sizes) {
         // SAFETY: as in `runs_seq`; each chunk writes the output elements of its own tiles.
         Some(staged) => unsafe { walk_staged_par(&plan, staged, bytes, sizes, step) },
@@ -668,6 +692,62 @@ unsafe fn make_runs<'r, const N: usize>(
             !fused,
         )
     })
+}
+
+impl<'r> Run<'r> {
+    /// What the operand's format holds.
+    #[inline(always)]
+    pub(super) fn holds(&self) -> Holds {
+        self.holds
+    }
+
+    /// Whether the run's elements are adjacent in memory, in order.
+    #[inline(always)]
+    pub(super) fn contiguous(&self) -> bool {
+        self.stride == self.holds.size as isize
+    }
+
+    /// Elements `from..from + len` of the run (panics past its end): a run of the same
+    /// operand and step.
+    #[inline(always)]
+    pub(super) fn part(&self, from: usize, len: usize) -> Run<'r> {
+        assert!(from.checked_add(len).is_some_and(|end| end <= self.len));
+        Run {
+            ptr: self.ptr.wrapping_offset(from as isize * self.stride),
+            at: self.at + from as isize * self.stride,
+            len,
+            ..*self
+        }
+    }
+
+    /// The output run's first `len` elements redirected into `buf` (contiguous, apart from
+    /// every other run), which the caller copies to [`Run::element_ptr`] afterwards. Panics
+    /// for an input's run, past the run's end, or when `buf` is too small. (This meets
+    /// [`Run::new`]'s contract: `buf` is initialised memory borrowed for `'b`, and every
+    /// element type takes all-zero bytes, so reads before writes are defined.)
+    #[inline(always)]
+    pub(super) fn redirected<'b>(&self, buf: &'b mut [u128], len: usize) -> Run<'b> {
+        assert!(self.writable && len <= self.len);
+        let bytes = len.checked_mul(self.holds.size);
+        assert!(bytes.is_some_and(|b| b <= size_of_val(buf)));
+        Run {
+            ptr: buf.as_mut_ptr().cast(),
+            at: self.at,
+            stride: self.holds.size as isize,
+            len,
+            holds: self.holds,
+            writable: true,
+            apart: true,
+            _walk: PhantomData,
+        }
+    }
+
+    /// Where element `i` of the run starts (panics past the end).
+    #[inline(always)]
+    pub(super) fn element_ptr(&self, i: usize) -> *mut u8 {
+        assert!(i < self.len);
+        self.ptr.wrapping_offset(i as isize * self.stride)
+    }
 }
 
 impl Run<'_> {

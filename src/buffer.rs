@@ -239,4 +239,3 @@ pub(crate) fn vec_for_overwrite(len: usize, what: &'static str) -> Result<Vec<u8
     }
     Ok(v)
 }
-

@@ -232,6 +232,23 @@ pub(super) unsafe fn copy_tile(
 mod simd {
     use std::arch::x86_64::*;
 
+    /// `rounds` rounds of the perfect shuffle on the array of registers `v`: row `i` is
+    /// interleaved with row `i + len / 2` (`lo`/`hi` unpack their low and high halves into
+    /// rows `2i` and `2i + 1`). `log2(len)` rounds swap the row index with the column index
+    /// within each 128-bit lane: a transpose.
+    macro_rules! interleave {
+        ($v:ident, $rounds:expr, $lo:ident, $hi:ident) => {
+            for _ in 0..$rounds {
+                let old = $v;
+                let half = old.len() / 2;
+                for i in 0..half {
+                    $v[2 * i] = $lo(old[i], old[i + half]);
+                    $v[2 * i + 1] = $hi(old[i], old[i + half]);
+                }
+            }
+        };
+    }
+
     /// Transposes the part of a transposed tile (`p_len x q_len` elements of `is` bytes,
     /// destination rows along p, source rows along q, both contiguous) that whole SIMD blocks
     /// cover. Returns `(q, p)`: the first `q` rows of the destination hold their first `p`
@@ -265,7 +282,12 @@ mod simd {
             // tile.
             q = unsafe { avx2::blocks(&grid, q_len) };
         }
-        let q = grid.walk(q, b, q_len, |d, s| {
+        if is == 1 && grid.done_p % 32 == 0 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present, `is` is 1 and whole blocks of 32 cover `done_p`; the
+            // caller's promise covers the tile.
+            q = unsafe { avx2::byte_blocks(&grid, q_len) };
+        }
+        let q = grid.walk(q, [b, b], q_len, |d, s| {
             // SAFETY: the block's elements are inside the tile (the grid's bounds), which
             // the caller guarantees; SSE2 is part of x86_64.
             unsafe {
@@ -300,11 +322,11 @@ mod simd {
         fn walk(
             &self,
             mut q: usize,
-            q_step: usize,
+            [q_step, p_step]: [usize; 2],
             q_len: usize,
             mut f: impl FnMut(*mut u8, *const u8),
         ) -> usize {
-            let b = 16 / self.is;
+            debug_assert_eq!(self.done_p % p_step, 0);
             while q + q_step <= q_len {
                 let mut p = 0;
                 while p < self.done_p {
@@ -314,7 +336,7 @@ mod simd {
                         self.src
                             .wrapping_offset(p as isize * self.sp + (q * self.is) as isize),
                     );
-                    p += b;
+                    p += p_step;
                 }
                 q += q_step;
             }
@@ -340,13 +362,7 @@ mod simd {
                 let mut v: [__m256i; $rows] = std::array::from_fn(|i| {
                     _mm256_loadu_si256($src.offset(i as isize * $sp).cast())
                 });
-                for _ in 0..$rounds {
-                    let old = v;
-                    for i in 0..$rows / 2 {
-                        v[2 * i] = $lo(old[i], old[i + $rows / 2]);
-                        v[2 * i + 1] = $hi(old[i], old[i + $rows / 2]);
-                    }
-                }
+                interleave!(v, $rounds, $lo, $hi);
                 for (j, row) in v.iter().enumerate() {
                     let j = j as isize;
                     _mm_storeu_si128($dst.offset(j * $dq).cast(), _mm256_castsi256_si128(*row));
@@ -363,10 +379,36 @@ mod simd {
         ///
         /// # Safety
         /// As for [`super::blocks`]; AVX2 must be available and `is` must be 4 or 8.
+        /// Byte blocks of 16 rows along q by 32 bytes along p: source rows `p..p + 16` in the
+        /// low lanes and `p + 16..p + 32` in the high lanes, so that each lane holds one SSE
+        /// 16x16 block and each destination row is one 32-byte store.
+        ///
+        /// # Safety
+        /// As for [`super::blocks`]; AVX2 must be available, `is` 1 and the grid's `done_p` a
+        /// multiple of 32.
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn byte_blocks(grid: &super::Grid, q_len: usize) -> usize {
+            let (dq, sp) = (grid.dq, grid.sp);
+            grid.walk(0, [16, 32], q_len, |d, s| {
+                // SAFETY: the block's 16 x 32 bytes are inside the tile (the grid's bounds),
+                // which the caller guarantees; unaligned loads and stores.
+                unsafe {
+                    let mut v: [__m256i; 16] = std::array::from_fn(|i| {
+                        let i = i as isize;
+                        _mm256_loadu2_m128i(s.offset((i + 16) * sp).cast(), s.offset(i * sp).cast())
+                    });
+                    interleave!(v, 4, _mm256_unpacklo_epi8, _mm256_unpackhi_epi8);
+                    for (j, row) in v.iter().enumerate() {
+                        _mm256_storeu_si256(d.offset(j as isize * dq).cast(), *row);
+                    }
+                }
+            })
+        }
+
         #[target_feature(enable = "avx2")]
         pub(super) unsafe fn blocks(grid: &super::Grid, q_len: usize) -> usize {
             let (dq, sp, b) = (grid.dq, grid.sp, 16 / grid.is);
-            grid.walk(0, 2 * b, q_len, |d, s| {
+            grid.walk(0, [2 * b, b], q_len, |d, s| {
                 // SAFETY: the two blocks' elements are inside the tile (the grid's bounds),
                 // which the caller guarantees; unaligned loads and stores, and the shuffles
                 // move bits without interpreting them.
@@ -442,13 +484,7 @@ mod simd {
         unsafe {
             let mut v: [__m128i; 16] =
                 std::array::from_fn(|i| _mm_loadu_si128(src.offset(i as isize * src_row).cast()));
-            for _ in 0..4 {
-                let old = v;
-                for i in 0..8 {
-                    v[2 * i] = _mm_unpacklo_epi8(old[i], old[i + 8]);
-                    v[2 * i + 1] = _mm_unpackhi_epi8(old[i], old[i + 8]);
-                }
-            }
+            interleave!(v, 4, _mm_unpacklo_epi8, _mm_unpackhi_epi8);
             for (j, row) in v.iter().enumerate() {
                 _mm_storeu_si128(dst.offset(j as isize * dst_row).cast(), *row);
             }
@@ -466,13 +502,7 @@ mod simd {
         unsafe {
             let mut v: [__m128i; 8] =
                 std::array::from_fn(|i| _mm_loadu_si128(src.offset(i as isize * src_row).cast()));
-            for _ in 0..3 {
-                let old = v;
-                for i in 0..4 {
-                    v[2 * i] = _mm_unpacklo_epi16(old[i], old[i + 4]);
-                    v[2 * i + 1] = _mm_unpackhi_epi16(old[i], old[i + 4]);
-                }
-            }
+            interleave!(v, 3, _mm_unpacklo_epi16, _mm_unpackhi_epi16);
             for (j, row) in v.iter().enumerate() {
                 _mm_storeu_si128(dst.offset(j as isize * dst_row).cast(), *row);
             }

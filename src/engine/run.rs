@@ -8,7 +8,7 @@
 //! [`Run`] into a [`Lane`] (read) or [`LaneMut`] (write) of their element type and use safe,
 //! bounds-checked access, or a slice where the run is one; every pointer is formed here.
 
-use super::stream::{overwrite_streaming, streams};
+use super::stream::{overwrite_streaming, streams, worth_streaming};
 use super::{staging, walk, walk_staged_par, walk_staged_seq, Plan, RunPtr};
 use crate::element::Element;
 use crate::format::{ByteOrder, Format, Scalar};
@@ -489,22 +489,22 @@ pub(crate) type Raw<'a> = (&'a RawView, Option<Holds>);
 /// C-contiguous over the output's shape and holds its type, and the inputs are apart from the
 /// output or it element for element: such a walk needs no plan, and small calls skip its
 /// setup. Returns `false` without calling `body` when the planned path is needed (another
-/// layout, an input sharing other bytes with the output, an empty walk, or a parallel walk
-/// large enough to split).
+/// layout, an input sharing other bytes with the output, an empty walk, an output large
+/// enough to stream, or a parallel walk large enough to split).
 /// As for [`runs_seq`], `body` overwrites the output's run without reading it.
 #[inline(always)]
 pub(crate) fn flat<const N: usize>(
     out: &ViewMut<'_>,
     ops: [Raw<'_>; N],
     parallel: bool,
-    body: impl FnMut([Run<'_>; N]),
+    body: impl FnOnce([Run<'_>; N]),
 ) -> bool {
     let (o, _) = ops[0];
     assert!(std::ptr::eq(o, &out.raw), "operand 0 is the output");
     let len = o.layout.len();
     let is = o.itemsize();
-    if len == 0 || !o.layout.is_c_contiguous(is) {
-        return false;
+    if len == 0 || !o.layout.is_c_contiguous(is) || worth_streaming(len * is) {
+        return false; // outputs worth streaming take the planned path, which streams
     }
     let span = |r: &RawView| {
         let start = r.bytes.addr() as isize + r.layout.offset;
@@ -556,12 +556,7 @@ pub(crate) fn flat<const N: usize>(
             )
         }
     });
-    let mut body = body;
-    if streams(fused, len * is) {
-        overwrite_streaming(runs, &mut body);
-    } else {
-        body(runs);
-    }
+    body(runs);
     true
 }
 
@@ -589,17 +584,18 @@ pub(crate) fn runs_seq<const N: usize>(
     let plan = plan_of(shape, &ops);
     let sizes = ops.map(|o| o.holds.size);
     let bytes = ops.map(|o| o.bytes);
-    let stream = streams(fused, plan.count() * sizes[0]);
-    let mut step = |ptrs: [RunPtr; N], len: usize| {
-        // SAFETY: the walks below hand out runs of the plan's operands (or of a
-        // private copy of a staged input's tile, with its byte order).
-        let runs = unsafe { make_runs(&ops, ptrs, len, fused) };
-        if stream {
+    if streams(fused, &plan, sizes) {
+        let inner = plan.inner_strides();
+        return plan.for_each_run(0..plan.count(), |offs, len| {
+            // SAFETY: the plan was made over `ops`; its runs are runs of its operands.
+            let runs = unsafe { make_runs(&ops, run_ptrs(&ops, inner, offs), len, fused) };
             overwrite_streaming(runs, &mut body)
-        } else {
-            body(runs)
-        }
-    };
+        });
+    }
+    // SAFETY: the walks below hand out runs of the plan's operands (or of a
+    // private copy of a staged input's tile, with its byte order).
+    let mut step =
+        |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) });
     match staging(&plan, sizes) {
         // SAFETY: `bytes` are the buffers of the operands the plan was made from, in the
         // same order; inputs are only read.
@@ -627,16 +623,16 @@ pub(crate) fn runs_par<const N: usize>(
     let plan = plan_of(shape, &ops);
     let sizes = ops.map(|o| o.holds.size);
     let bytes = ops.map(|o| o.bytes);
-    let stream = streams(fused, plan.count() * sizes[0]);
-    let step = |ptrs: [RunPtr; N], len: usize| {
-        // SAFETY: as in `runs_seq`; chunks are disjoint runs or tiles.
-        let runs = unsafe { make_runs(&ops, ptrs, len, fused) };
-        if stream {
+    if streams(fused, &plan, sizes) {
+        let inner = plan.inner_strides();
+        return walk(&plan, sizes, true, |offs, len| {
+            // SAFETY: as in `runs_seq`; chunks are disjoint runs.
+            let runs = unsafe { make_runs(&ops, run_ptrs(&ops, inner, offs), len, fused) };
             overwrite_streaming(runs, &mut |r| body(r))
-        } else {
-            body(runs)
-        }
-    };
+        });
+    }
+    // SAFETY: as in `runs_seq`; chunks are disjoint runs or tiles.
+    let step = |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) });
     match staging(&plan, sizes) {
         // SAFETY: as in `runs_seq`; each chunk writes the output elements of its own tiles.
         Some(staged) => unsafe { walk_staged_par(&plan, staged, bytes, sizes, step) },

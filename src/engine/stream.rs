@@ -7,20 +7,35 @@
 //! (64 MiB f32, one thread): 1.2x faster than plain stores.
 
 use super::run::Run;
+use super::{staging, Plan};
 
 /// Bytes of output each part carries through L1.
 const PART_BYTES: usize = 1024;
 
-/// Whether a walk writing `out_bytes` of output (`fused`: an input is the output) should
-/// write it with non-temporal stores: an output apart from its inputs, of at least three
-/// quarters of the last-level cache (glibc's threshold for `memcpy`). Under Miri the
-/// threshold is tiny, so that its tests run this path.
-pub(super) fn streams(fused: bool, out_bytes: usize) -> bool {
-    !fused && out_bytes >= min_bytes()
+/// Whether a walk of `plan` (operand 0 the output; `sizes` the itemsizes, `fused`: an input
+/// is the output) should write its output with non-temporal stores: an output apart from its
+/// inputs, of at least [`stream_min_bytes`], walked in plain runs along the innermost axis
+/// (tiled walks hand out short rows, which stay on plain stores).
+pub(super) fn streams<const N: usize>(fused: bool, plan: &Plan<N>, sizes: [usize; N]) -> bool {
+    !fused
+        && worth_streaming(plan.count() * sizes[0])
+        && staging(plan, sizes).is_none()
+        && plan.tiles(sizes).is_none()
 }
 
-/// Three quarters of the last-level cache, read once (Linux sysfs); 24 MiB where unknown.
-fn min_bytes() -> usize {
+/// Whether an output of `bytes` is worth streaming (see [`stream_min_bytes`]); small outputs
+/// are turned away without reading the cache size.
+#[inline(always)]
+pub(super) fn worth_streaming(bytes: usize) -> bool {
+    /// No last-level cache is smaller (natively).
+    const FLOOR: usize = if cfg!(miri) { 0 } else { 1 << 20 };
+    bytes >= FLOOR && bytes >= stream_min_bytes()
+}
+
+/// The smallest output worth streaming: three quarters of the last-level cache (glibc's
+/// threshold for `memcpy`), read once (Linux sysfs); 24 MiB where unknown. Under Miri it is
+/// tiny, so that its tests run this path.
+fn stream_min_bytes() -> usize {
     if cfg!(miri) {
         return 2 * PART_BYTES;
     }
@@ -59,7 +74,9 @@ fn cache_bytes(size: &str) -> Option<usize> {
 /// part's output goes to a buffer in L1 and from there to memory with non-temporal stores.
 /// Runs that are not worth it (an output that is not contiguous, a run shorter than a few
 /// parts, elements wider than a part) go to `body` as they are.
-#[inline]
+// Not inlined: its runs are long, and inlining the body into it a second time made the
+// callers' other walks (the staged `a + b.T`) too large to inline their short-run bodies.
+#[inline(never)]
 pub(super) fn overwrite_streaming<const N: usize>(
     runs: [Run<'_>; N],
     body: &mut impl FnMut([Run<'_>; N]),

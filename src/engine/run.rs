@@ -572,9 +572,9 @@ pub(super) fn plan_of<const N: usize>(shape: &[usize], ops: &[&Typed; N]) -> Pla
 /// Walks `ops` over `shape` on the calling thread, calling `body` with one run per operand
 /// (operand 0 the output, written; the inputs read). `body` writes every element of the
 /// output's run and reads none: past the last-level cache, the output's runs are buffers in
-/// L1 that the engine streams to the output afterwards (see `stream.rs`). `fused`: an input is the output element
-/// for element (no run becomes a slice); otherwise the inputs' bytes are apart from the
-/// output's.
+/// L1 that the engine streams to the output afterwards (see `stream.rs`). `fused`: an input
+/// is the output element for element (no run becomes a slice); otherwise the inputs' bytes
+/// are apart from the output's.
 pub(crate) fn runs_seq<const N: usize>(
     shape: &[usize],
     ops: [&Typed; N],

@@ -23,7 +23,7 @@ macro_rules! elementwise {
             &*out_view,
             [(&out_view.raw, out_holds) $(, (&$raw, Holds::of::<$T>(&$raw.format)))+],
             elementwise!(@parallel $par),
-                        |[o, ins @ ..]| $run(o, ins, elementwise!(@f $par, $f)),
+            |[o, ins @ ..]| $run(o, ins, elementwise!(@f $par, $f)),
         );
         if flat {
             Ok::<(), crate::Error>(())

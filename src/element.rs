@@ -24,7 +24,15 @@ mod sealed {
 /// assert_eq!(Format::parse("i").unwrap().holds::<f32>(), None);
 /// ```
 pub trait Element:
-    Copy + Send + Sync + PartialEq + std::fmt::Debug + Default + 'static + sealed::Sealed
+    Copy
+    + Send
+    + Sync
+    + PartialEq
+    + std::fmt::Debug
+    + Default
+    + 'static
+    + bytemuck::NoUninit
+    + sealed::Sealed
 {
     /// The machine type.
     const SCALAR: Scalar;

@@ -89,13 +89,8 @@ impl<'a> View<'a> {
         if !l.is_c_contiguous(self.itemsize()) {
             return None;
         }
-        let n = self.nbytes();
-        if n == 0 {
-            return Some(&[]);
-        }
-        // SAFETY: a non-empty C-contiguous view's n bytes from element 0 are its elements, in
-        // the buffer the view borrows read-only for 'a.
-        Some(unsafe { std::slice::from_raw_parts(self.raw.bytes.at(l.offset), n) })
+        // A C-contiguous view's n bytes from element 0 are its elements.
+        Some(self.span_for(l.offset, self.nbytes()))
     }
 
     /// Streams the view's bytes in `order` to `w` (memoryview's `tobytes` without the copy):
@@ -137,9 +132,9 @@ impl<'a> View<'a> {
         if !(l.is_c_contiguous(self.itemsize()) || l.is_f_contiguous(self.itemsize())) {
             return None;
         }
-        // SAFETY: a contiguous view's n bytes from element 0 (its lowest address, since the
-        // strides of its longer axes are positive) are its elements, borrowed for 'a.
-        Some(unsafe { std::slice::from_raw_parts(self.raw.bytes.at(l.offset), n) })
+        // A contiguous view's n bytes from element 0 (its lowest address, since the strides
+        // of its longer axes are positive) are its elements.
+        Some(self.span_for(l.offset, n))
     }
 
     /// Writes as many leading bytes of a C-contiguous view as one `write` call accepts; the
@@ -206,13 +201,9 @@ impl<'a> ViewMut<'a> {
         if !l.is_c_contiguous(self.itemsize()) {
             return None;
         }
-        let n = self.nbytes();
-        if n == 0 {
-            return Some(&mut []);
-        }
-        // SAFETY: the n bytes from element 0 are the view's elements, which this exclusive
-        // view may write; `&mut self` keeps the slice the only access while it lives.
-        Some(unsafe { std::slice::from_raw_parts_mut(self.raw.bytes.at(l.offset), n) })
+        // The n bytes from element 0 are the view's elements.
+        let (offset, n) = (l.offset, self.nbytes());
+        Some(self.span_mut(offset, n))
     }
 
     /// One `read` into the view, like `file.readinto(memoryview)`: a C-contiguous view is

@@ -161,11 +161,8 @@ impl<'a> View<'a> {
     /// The elements as `&[T]`, when the view is C-contiguous with positive strides, its format
     /// holds `T` in native byte order, and its data is aligned for `T`.
     pub fn as_slice<T: Element + bytemuck::Pod>(&self) -> Result<&'a [T]> {
-        let (ptr, len) = self.raw.typed_contiguous::<T>()?;
-        // SAFETY: `typed_contiguous` checked that the `len` elements are contiguous, in
-        // bounds, aligned, native and of type `T` (Pod: any bytes are valid); the view borrows
-        // them for 'a.
-        Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<T>(), len) })
+        let (offset, n) = self.raw.typed_contiguous::<T>()?;
+        typed_slice(self.span_for(offset, n))
     }
 
     /// A C-contiguous copy in a new [`Array`] (NumPy's `ascontiguousarray` / `copy()`).
@@ -182,16 +179,39 @@ impl<'a> View<'a> {
 impl<'a> ViewMut<'a> {
     /// The elements as `&mut [T]` (see [`View::as_slice`]).
     pub fn as_slice_mut<T: Element + bytemuck::Pod>(&mut self) -> Result<&mut [T]> {
-        let (ptr, len) = self.raw.typed_contiguous::<T>()?;
-        // SAFETY: as in `View::as_slice`; the exclusive borrow of `self` makes the slice the
-        // only access for its lifetime.
-        Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast::<T>(), len) })
+        let (offset, n) = self.raw.typed_contiguous::<T>()?;
+        typed_slice_mut(self.span_mut(offset, n))
     }
 }
 
+/// The elements' bytes as `T`s (`typed_contiguous` checked format and contiguity; the one
+/// thing left is alignment).
+fn typed_slice<T: bytemuck::Pod>(bytes: &[u8]) -> Result<&[T]> {
+    if bytes.is_empty() {
+        return Ok(&[]);
+    }
+    bytemuck::try_cast_slice(bytes).map_err(|_| misaligned::<T>(bytes.as_ptr()))
+}
+
+/// [`typed_slice`], writable.
+fn typed_slice_mut<T: bytemuck::Pod>(bytes: &mut [u8]) -> Result<&mut [T]> {
+    if bytes.is_empty() {
+        return Ok(&mut []);
+    }
+    let ptr = bytes.as_ptr();
+    bytemuck::try_cast_slice_mut(bytes).map_err(|_| misaligned::<T>(ptr))
+}
+
+fn misaligned<T>(ptr: *const u8) -> Error {
+    Error::Type(format!(
+        "the data is not aligned for {} (address {ptr:p})",
+        std::any::type_name::<T>()
+    ))
+}
+
 impl RawView {
-    /// Pointer and length of the elements as a contiguous native `T` run, or why not.
-    fn typed_contiguous<T: Element>(&self) -> Result<(*mut u8, usize)> {
+    /// Byte offset and length of the elements as a contiguous native `T` run, or why not.
+    fn typed_contiguous<T: Element>(&self) -> Result<(isize, usize)> {
         let order = self.format.holds::<T>();
         if order != Some(crate::ByteOrder::NATIVE) {
             return Err(Error::Type(format!(
@@ -206,18 +226,7 @@ impl RawView {
                 "only a C-contiguous view is a slice; use to_owned() for a copy".to_owned(),
             ));
         }
-        let len = l.len();
-        if len == 0 {
-            return Ok((std::ptr::NonNull::<T>::dangling().as_ptr().cast(), 0));
-        }
-        // SAFETY: a non-empty contiguous view's element 0 is in bounds.
-        let ptr = unsafe { self.bytes.at(l.offset) };
-        if ptr as usize % std::mem::align_of::<T>() != 0 {
-            return Err(Error::Type(format!(
-                "the data is not aligned for {} (address {ptr:p})",
-                std::any::type_name::<T>()
-            )));
-        }
-        Ok((ptr, len))
+        // The format holds exactly a `T`, so the elements are `len` `T`s back to back.
+        Ok((l.offset, l.len() * std::mem::size_of::<T>()))
     }
 }

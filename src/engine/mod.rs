@@ -12,6 +12,8 @@
 //!   whole or in fixed blocks along the axis;
 //! - `stream.rs`, non-temporal stores for outputs past the last-level cache (the bodies
 //!   overwrite their output runs: parts written in L1, then streamed to memory);
+//! - `views.rs`, the copies whose operands are views (`tobytes`, `copy_from` with NumPy's overlap
+//!   rule, fill), safe to call because they take views, not offsets;
 //! - `copy.rs`, the byte-copy bodies (memcpy runs, reversed runs, SIMD tile transposes) over
 //!   byte operands ([`Typed::layout_bytes`]);
 //! - `par.rs`, the schedule: the one place that decides whether and how a walk is split across
@@ -24,14 +26,16 @@ mod run;
 mod stage;
 mod stream;
 mod tile;
+mod views;
 mod walk;
 
-pub(crate) use copy::copy_elements;
+use copy::copy_elements;
 use par::walk_tiles;
 pub(crate) use par::{schedule, walk, worth_splitting};
 pub(crate) use plan::Plan;
 pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
+pub(crate) use views::{copy_view, fill, gather, gather_into};
 pub(crate) use walk::{block_slots, reduce_blocks, reduce_into, Part, Walk, BLOCK};
 
 use crate::layout::Layout;

@@ -2,11 +2,9 @@
 
 use super::{Order, RawView, View, ViewMut};
 use crate::element::Element;
-use crate::engine::{copy_elements, for_each_indexed, Plan, Typed};
+use crate::engine::for_each_indexed;
 use crate::error::{Error, PyErr, Result};
 use crate::format::ByteOrder;
-use crate::layout::{c_strides, f_strides, Layout};
-use crate::raw::RawBytes;
 use crate::value::Value;
 use smallvec::SmallVec;
 
@@ -15,96 +13,21 @@ type ElementBuf = SmallVec<[u8; 32]>;
 
 impl RawView {
     /// Decodes the element at byte offset `off`.
-    fn value_at(&self, off: isize, buf: &mut ElementBuf) -> Result<Value> {
-        buf.resize(self.itemsize(), 0);
-        // SAFETY: `off` is the offset of an element of this validated layout, so its itemsize
-        // bytes lie in the buffer, which the view may read.
-        unsafe { self.bytes.read_into(off, buf) };
-        self.format.decode_value(buf)
+    fn value_at(&self, off: isize) -> Result<Value> {
+        self.format.decode_value(self.span(off, self.itemsize()))
     }
 
     pub(crate) fn tobytes_into(&self, order: Order, out: &mut [u8], parallel: bool) -> Result<()> {
-        let n = self.layout.len() * self.itemsize();
-        if out.len() != n {
-            return Err(Error::Shape(format!(
-                "tobytes_into needs a buffer of exactly {n} bytes, got {}",
-                out.len()
-            )));
-        }
-        // SAFETY: `out` is an exclusive slice of exactly n bytes, a separate allocation from
-        // the view's buffer (an exclusive borrow cannot alias the view's shared one).
-        unsafe { self.write_bytes(order, RawBytes::of_mut(out), parallel) };
-        Ok(())
-    }
-
-    /// Writes the elements' bytes in `order` to the first `nbytes` bytes of `out`.
-    ///
-    /// # Safety
-    /// `out` must be writable for `nbytes` bytes (initialised or not) and not overlap the
-    /// view's buffer.
-    unsafe fn write_bytes(&self, order: Order, out: RawBytes, parallel: bool) {
-        let n = self.layout.len() * self.itemsize();
-        if n == 0 {
-            return;
-        }
-        let (is, l) = (self.itemsize(), &self.layout);
-        let physical = match order {
-            Order::C => l.is_c_contiguous(is),
-            Order::F => l.is_f_contiguous(is),
-            Order::A => l.is_c_contiguous(is) || l.is_f_contiguous(is),
-        };
-        let shape = if physical {
-            // Contiguous with non-negative strides: the elements are the n bytes from element
-            // 0 on, already in the requested order; copy them as one run of bytes.
-            smallvec::smallvec![n]
-        } else {
-            l.shape.clone()
-        };
-        let (src_layout, dst_layout) = if physical {
-            let mut src = Layout::c_contiguous(&shape, 1);
-            src.offset = l.offset;
-            (src, Layout::c_contiguous(&shape, 1))
-        } else {
-            let strides = match order {
-                Order::F => f_strides(&l.shape, is),
-                Order::C | Order::A => c_strides(&l.shape, is),
-            };
-            let dst = Layout {
-                shape: l.shape.clone(),
-                strides,
-                offset: 0,
-            };
-            (l.clone(), dst)
-        };
-        let item = if physical { 1 } else { is };
-        let dst = Typed::layout_bytes(out, &dst_layout, item, true);
-        let src = Typed::layout_bytes(self.bytes, &src_layout, item, false);
-        // SAFETY: both layouts are valid for their buffers (dst is contiguous over exactly n
-        // writable bytes, src describes this view's elements, or for the physical case the n
-        // bytes they occupy), and the caller keeps them apart.
-        unsafe { copy_elements(&dst_layout.shape, &dst, &src, parallel) };
+        crate::engine::gather_into(self, order, out, parallel)
     }
 
     fn tobytes(&self, order: Order, parallel: bool) -> Result<Vec<u8>> {
-        let n = self.layout.len() * self.itemsize();
-        let mut out = crate::buffer::vec_for_overwrite(n, "tobytes")?;
-        if n > 0 {
-            let ptr = std::ptr::NonNull::new(out.as_mut_ptr()).expect("allocated");
-            // SAFETY: the vector's capacity is n writable bytes, fresh from the allocator,
-            // so they cannot overlap the view's buffer.
-            unsafe {
-                self.write_bytes(order, RawBytes::from_raw(ptr, n), parallel);
-                // Every one of the n bytes was written by write_bytes.
-                out.set_len(n);
-            }
-        }
-        Ok(out)
+        crate::engine::gather(self, order, parallel)
     }
 
     fn tolist(&self) -> Result<Value> {
-        let mut buf = ElementBuf::new();
         if self.layout.ndim() == 0 {
-            return self.value_at(self.layout.offset, &mut buf);
+            return self.value_at(self.layout.offset);
         }
         let mut values = crate::error::try_vec(self.layout.len(), "tolist")?;
         let mut failed = None;
@@ -112,7 +35,7 @@ impl RawView {
         for_each_indexed(&self.layout, |i, off| {
             if failed.is_none() {
                 debug_assert_eq!(i, values.len());
-                match self.value_at(off, &mut buf) {
+                match self.value_at(off) {
                     Ok(v) => values.push(v),
                     Err(e) => failed = Some(e),
                 }
@@ -131,7 +54,7 @@ impl RawView {
 
     fn get(&self, index: &[usize]) -> Result<Value> {
         let off = self.element_offset(index)?;
-        self.value_at(off, &mut ElementBuf::new())
+        self.value_at(off)
     }
 
     /// The byte order to load `T` with, or an error naming what the view holds.
@@ -144,9 +67,11 @@ impl RawView {
     fn get_as<T: Element>(&self, index: &[usize]) -> Result<T> {
         let order = self.typed::<T>()?;
         let off = self.element_offset(index)?;
-        // SAFETY: `off` is an element of the validated layout and the format holds exactly a
-        // `T`, so `size_of::<T>()` bytes from `off` are in the buffer.
-        Ok(unsafe { T::load(self.bytes.at(off), order) })
+        // The format holds exactly a `T`, so its bytes are the element's first ones.
+        Ok(crate::element::load_from(
+            self.span(off, size_of::<T>()),
+            order,
+        ))
     }
 
     fn hex_with(&self, sep: Option<char>, bytes_per_sep: isize) -> Result<String> {
@@ -309,9 +234,7 @@ impl<'a> ViewMut<'a> {
         let off = self.raw.element_offset(index)?;
         let mut buf: ElementBuf = smallvec::smallvec![0; self.itemsize()];
         self.raw.format.pack_into(value, &mut buf)?;
-        // SAFETY: `off` is an element of the validated layout, writable through this
-        // exclusive view; `buf` is a local buffer.
-        unsafe { self.raw.bytes.write_from(off, &buf) };
+        self.span_mut(off, buf.len()).copy_from_slice(&buf);
         Ok(())
     }
 
@@ -319,8 +242,8 @@ impl<'a> ViewMut<'a> {
     pub fn set_as<T: Element>(&mut self, index: &[usize], value: T) -> Result<()> {
         let order = self.raw.typed::<T>()?;
         let off = self.raw.element_offset(index)?;
-        // SAFETY: as in `set`, for the `size_of::<T>()` bytes the format holds.
-        unsafe { value.store(self.raw.bytes.at(off), order) };
+        // The format holds exactly a `T`: its bytes are the element's first ones.
+        crate::element::store_to(value, self.span_mut(off, size_of::<T>()), order);
         Ok(())
     }
 
@@ -337,17 +260,7 @@ impl<'a> ViewMut<'a> {
     fn fill_value_with(&mut self, value: &Value, parallel: bool) -> Result<()> {
         let mut buf: ElementBuf = smallvec::smallvec![0; self.itemsize()];
         self.raw.format.pack_into(value, &mut buf)?;
-        let l = &self.raw.layout;
-        let plan = Plan::new(&l.shape, [&l.strides], [l.offset]);
-        let bytes = self.raw.bytes;
-        let [step] = plan.inner_strides();
-        crate::engine::walk(&plan, [buf.len()], parallel, |[off], len| {
-            for i in 0..len as isize {
-                // SAFETY: each offset is an element of the validated, writable layout, and
-                // the walk hands every element to exactly one run.
-                unsafe { bytes.write_from(off + i * step, &buf) }
-            }
-        });
+        crate::engine::fill(self, &buf, parallel);
         Ok(())
     }
 
@@ -375,7 +288,6 @@ impl<'a> ViewMut<'a> {
 
     fn copy_from_with(&mut self, src: &View<'_>, parallel: bool) -> Result<()> {
         let strip = |f: &str| f.strip_prefix('@').unwrap_or(f).to_owned();
-        let to = Typed::bytes_output(self);
         let (d, s) = (&self.raw, &src.raw);
         if strip(d.format.as_str()) != strip(s.format.as_str())
             || d.itemsize() != s.itemsize()
@@ -393,31 +305,7 @@ impl<'a> ViewMut<'a> {
                 ),
             ));
         }
-        if d.layout.is_empty() {
-            return Ok(());
-        }
-        let is = d.itemsize();
-        use crate::overlap::{aliasing, Aliasing};
-        let how = aliasing(d.region(), s.region());
-        if how == Aliasing::Same {
-            // The same elements: the copy would write every byte with itself.
-            return Ok(());
-        }
-        if how == Aliasing::MustCopy {
-            // Read everything first, then write from the private copy.
-            let tmp = s.tobytes(Order::C, parallel)?;
-            let tmp_layout = Layout::c_contiguous(&s.layout.shape, is);
-            let from = Typed::layout_bytes(RawBytes::of(&tmp), &tmp_layout, is, false);
-            // SAFETY: the destination layout is valid and writable; the temporary is a
-            // separate allocation holding a valid C-contiguous layout of the same shape.
-            unsafe { copy_elements(d.layout.shape.as_slice(), &to, &from, parallel) };
-        } else {
-            let from = Typed::bytes(s);
-            // SAFETY: both layouts are valid for their buffers, the destination is writable,
-            // and their byte ranges do not intersect.
-            unsafe { copy_elements(d.layout.shape.as_slice(), &to, &from, parallel) };
-        }
-        Ok(())
+        crate::engine::copy_view(self, &src.raw, parallel)
     }
 }
 

@@ -18,12 +18,11 @@ pub use sharing::{may_share_memory, shares_memory, shares_memory_bounded};
 pub use typed::{IterAs, Typed};
 
 use crate::element::Element;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::format::Format;
-use crate::layout::{Layout, Strides};
 use crate::raw::RawBytes;
+pub(crate) use crate::raw::RawView;
 use std::marker::PhantomData;
-use std::ptr::NonNull;
 
 /// The order of bytes that [`View::tobytes`] writes, as `memoryview.tobytes(order)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -35,120 +34,6 @@ pub enum Order {
     F,
     /// The physical order when the view is C- or F-contiguous, else C.
     A,
-}
-
-/// What both view types hold: the buffer, the element format and the validated layout.
-#[derive(Clone)]
-pub(crate) struct RawView {
-    pub bytes: RawBytes,
-    pub format: Format,
-    pub layout: Layout,
-}
-
-impl RawView {
-    /// Validates `layout` against the buffer (checked arithmetic, once) and builds the view.
-    fn new(bytes: RawBytes, format: Format, layout: Layout) -> Result<RawView> {
-        layout.validate(bytes.len(), format.itemsize())?;
-        Ok(RawView {
-            bytes,
-            format,
-            layout,
-        })
-    }
-
-    fn from_parts(
-        bytes: RawBytes,
-        format: Format,
-        shape: &[usize],
-        strides: &[isize],
-        offset: usize,
-    ) -> Result<RawView> {
-        if offset > bytes.len() {
-            return Err(Error::Geometry(format!(
-                "offset {offset} is past the end of the {}-byte buffer",
-                bytes.len()
-            )));
-        }
-        let offset = offset as isize; // <= len <= isize::MAX
-        let layout = Layout {
-            shape: shape.into(),
-            strides: Strides::from_slice(strides),
-            offset,
-        };
-        RawView::new(bytes, format, layout)
-    }
-
-    /// A 1-D contiguous view of `len` elements of `format`.
-    #[inline]
-    fn contiguous_1d(bytes: RawBytes, format: Format) -> RawView {
-        let itemsize = format.itemsize();
-        let layout = Layout {
-            shape: smallvec::smallvec![bytes.len() / itemsize.max(1)],
-            strides: smallvec::smallvec![itemsize as isize],
-            offset: 0,
-        };
-        RawView {
-            bytes,
-            format,
-            layout,
-        }
-    }
-
-    /// The same buffer and format with another layout, which the caller derived from this
-    /// view's layout by a shape operation (so it stays within the buffer).
-    #[inline]
-    pub fn with_layout(&self, layout: Layout) -> RawView {
-        debug_assert!(layout
-            .validate(self.bytes.len(), self.format.itemsize())
-            .is_ok());
-        RawView {
-            bytes: self.bytes,
-            format: self.format.clone(),
-            layout,
-        }
-    }
-
-    /// The memory this view's elements cover, for the overlap solver.
-    pub(crate) fn region(&self) -> crate::overlap::Region<'_> {
-        (&self.layout, self.format.itemsize(), self.bytes.addr())
-    }
-
-    #[inline]
-    pub fn itemsize(&self) -> usize {
-        self.format.itemsize()
-    }
-
-    /// Byte offset of the element at `index` (one entry per axis).
-    pub fn element_offset(&self, index: &[usize]) -> Result<isize> {
-        let l = &self.layout;
-        if index.len() != l.ndim() {
-            return Err(Error::index(
-                crate::PyErr::IndexError,
-                format!(
-                    "an element needs {} indices (one per dimension), got {}; use slice for \
-                     sub-views",
-                    l.ndim(),
-                    index.len()
-                ),
-            ));
-        }
-        let mut off = l.offset;
-        for (axis, (&i, (&d, &s))) in index.iter().zip(l.shape.iter().zip(&l.strides)).enumerate() {
-            if i >= d {
-                return Err(Error::index(
-                    crate::PyErr::IndexError,
-                    format!(
-                        "index {i} is out of bounds for axis {axis} with size {d}; negative \
-                         indices from the end go through slice_str or s!"
-                    ),
-                ));
-            }
-            // i < d <= isize::MAX, and the validated layout keeps every element's offset in
-            // range.
-            off += i as isize * s;
-        }
-        Ok(off)
-    }
 }
 
 /// A read-only strided view of a byte buffer: the Rust twin of a read-only `memoryview`,
@@ -204,12 +89,7 @@ impl<'a> View<'a> {
 
     /// A 1-D view of a slice with `T`'s native format, like `memoryview(array)`.
     pub fn from_slice<T: Element>(data: &'a [T]) -> View<'a> {
-        // SAFETY: any initialised `T` may be read as bytes: the element types have no padding
-        // (they are integers, floats, bool and pairs of floats), and the bytes live as long
-        // as the borrow of `data`.
-        let bytes = unsafe {
-            std::slice::from_raw_parts(data.as_ptr().cast::<u8>(), std::mem::size_of_val(data))
-        };
+        let bytes: &[u8] = bytemuck::cast_slice(data);
         View::wrap(RawView::contiguous_1d(RawBytes::of(bytes), T::format()))
     }
 
@@ -247,49 +127,10 @@ impl<'a> View<'a> {
         Ok(View::wrap(raw))
     }
 
-    /// A view of memory given by a raw pointer, for buffers that no Rust slice describes
-    /// (memory shared with C, or several views of one buffer that alias, as NumPy allows).
-    ///
-    /// # Safety
-    /// The rules of a `&'a [u8]` of `len` bytes at `ptr`, with one exception:
-    /// - `ptr` must be valid for reads of `len` bytes for all of `'a`;
-    /// - for all of `'a`, nothing may write those bytes (through any pointer, view or
-    ///   thread), **except** an ndview call that is given this view (or one derived from
-    ///   it) as an input and a [`ViewMut::from_raw_parts`] view of the same bytes as its
-    ///   output, such as `zip_map_into(out, a, b)` with `a` aliasing `out`: the call itself
-    ///   detects the overlap and reads before it writes (NumPy's aliasing rules).
-    ///
-    /// Slices handed out by the view ([`View::as_slice`], [`View::contiguous_bytes`]) are
-    /// shared borrows for `'a`: no such write may happen while one of them is alive, not even
-    /// the excepted call.
-    pub unsafe fn from_raw_parts(
-        ptr: NonNull<u8>,
-        len: usize,
-        format: &Format,
-        shape: &[usize],
-        strides: &[isize],
-        offset: usize,
-    ) -> Result<View<'a>> {
-        check_len(len)?;
-        // SAFETY: the caller's promise covers `len` readable bytes for 'a.
-        let bytes = unsafe { RawBytes::from_raw(ptr, len) };
-        let raw = RawView::from_parts(bytes, format.clone(), shape, strides, offset)?;
-        Ok(View::wrap(raw))
-    }
-
     /// `memoryview.readonly`: always true for a `View`.
     pub fn readonly(&self) -> bool {
         true
     }
-}
-
-fn check_len(len: usize) -> Result<()> {
-    if len > isize::MAX as usize {
-        return Err(Error::Geometry(format!(
-            "a buffer of {len} bytes exceeds isize::MAX"
-        )));
-    }
-    Ok(())
 }
 
 impl<'a> ViewMut<'a> {
@@ -303,7 +144,7 @@ impl<'a> ViewMut<'a> {
         }
     }
 
-    fn checked(raw: RawView) -> Result<ViewMut<'a>> {
+    pub(crate) fn checked(raw: RawView) -> Result<ViewMut<'a>> {
         crate::overlap::check_no_internal_overlap(&raw.layout, raw.itemsize())?;
         Ok(ViewMut::wrap(raw))
     }
@@ -346,38 +187,6 @@ impl<'a> ViewMut<'a> {
         offset: usize,
     ) -> Result<ViewMut<'a>> {
         let bytes = RawBytes::of_mut(bytes);
-        ViewMut::checked(RawView::from_parts(
-            bytes,
-            format.clone(),
-            shape,
-            strides,
-            offset,
-        )?)
-    }
-
-    /// A writable view of memory given by a raw pointer.
-    ///
-    /// # Safety
-    /// The rules of a `&'a mut [u8]` of `len` bytes at `ptr`, with one exception:
-    /// - `ptr` must be valid for reads and writes of `len` bytes for all of `'a`;
-    /// - for all of `'a`, the bytes are accessed only through this view and views derived
-    ///   from it, **except** by [`View::from_raw_parts`] views of the same bytes that are
-    ///   passed together with this one, as inputs, to a single ndview call (which detects
-    ///   the overlap and copies or reads first, as NumPy does for `out=` aliasing).
-    ///
-    /// In particular a closure given to a kernel writing into this view must not touch the
-    /// bytes through any other view or pointer, and no other thread may touch them at all.
-    pub unsafe fn from_raw_parts(
-        ptr: NonNull<u8>,
-        len: usize,
-        format: &Format,
-        shape: &[usize],
-        strides: &[isize],
-        offset: usize,
-    ) -> Result<ViewMut<'a>> {
-        check_len(len)?;
-        // SAFETY: the caller's promise covers `len` readable and writable bytes for 'a.
-        let bytes = unsafe { RawBytes::from_raw(ptr, len) };
         ViewMut::checked(RawView::from_parts(
             bytes,
             format.clone(),

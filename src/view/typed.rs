@@ -24,9 +24,9 @@ impl<T: Element> Iterator for IterAs<'_, T> {
     #[inline]
     fn next(&mut self) -> Option<T> {
         let off = self.odometer.next(&self.raw.layout)?;
-        // SAFETY: `off` is the offset of an element of the validated layout (the odometer
-        // only visits in-range multi-indices), and the format holds exactly a `T`.
-        Some(unsafe { T::load(self.raw.bytes.at(off), self.order) })
+        // The odometer visits only in-range multi-indices; the format holds exactly a `T`.
+        let bytes = self.raw.span(off, size_of::<T>());
+        Some(crate::element::load_from(bytes, self.order))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -64,10 +64,10 @@ impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
 
     #[inline]
     fn at(&self, off: isize) -> &'a T {
-        // SAFETY: `off` is an element offset of the validated layout; `typed` checked that the
-        // format holds a native `T` and that every element is aligned for `T`; `T: Pod`, so
-        // any bytes are a valid `T`; the view borrows exactly these bytes for 'a, read-only.
-        unsafe { &*self.view.raw.bytes.at(off).cast::<T>() }
+        // `off` is an element offset of the validated layout; `typed` checked that the format
+        // holds a native `T` and that every element is aligned for `T` (so the cast below
+        // cannot fail); `T: Pod`, so any bytes are a valid `T`.
+        bytemuck::from_bytes(self.view.span_for(off, size_of::<T>()))
     }
 
     /// The shape.

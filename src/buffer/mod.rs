@@ -1,10 +1,15 @@
 //! Owned byte buffers: 64-byte aligned, zero-initialised, large ones straight from the OS with
-//! huge pages; or an existing `Vec` adopted without copying.
+//! huge pages; or an existing `Vec` adopted without copying. What keeps a shared view's bytes
+//! alive (`store`: owned buffers, file maps, callers' containers).
 
 use crate::error::{Error, Result};
 use std::alloc::Layout;
 use std::any::Any;
 use std::ptr::NonNull;
+
+mod store;
+
+pub(crate) use store::Store;
 
 /// Alignment of buffers ndview allocates: a cache line, enough for every element type and
 /// for SIMD loads.

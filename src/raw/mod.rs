@@ -1,4 +1,6 @@
-//! The raw byte buffer behind a view: an address and a length, without a lifetime.
+//! The raw byte buffer behind a view: an address and a length, without a lifetime; the
+//! validated [`RawView`] over it and its bounds-checked spans (`view`); views of memory given
+//! by a raw pointer (`foreign`) or by ndarray (`ndarray`, zero-copy conversions both ways).
 //!
 //! Views pair a `RawBytes` with a lifetime marker (`PhantomData<&'a [u8]>` or
 //! `PhantomData<&'a mut [u8]>`) and a layout that was validated against `len` when the view
@@ -6,6 +8,13 @@
 //! its callers argue that the offset is in bounds from that validation.
 
 use std::ptr::NonNull;
+
+mod foreign;
+#[cfg(feature = "ndarray")]
+mod ndarray;
+mod view;
+
+pub(crate) use view::RawView;
 
 /// Address and length of a byte buffer that some view borrows.
 #[derive(Clone, Copy, Debug)]
@@ -66,6 +75,21 @@ impl RawBytes {
         self.ptr.as_ptr() as usize
     }
 
+    /// `offset` as an index when the `n` bytes from it lie in the buffer.
+    ///
+    /// # Panics
+    /// When they do not: the callers pass ranges of validated layouts, so this is a bug.
+    #[inline]
+    pub fn checked_start(self, offset: isize, n: usize) -> usize {
+        match usize::try_from(offset) {
+            Ok(start) if n <= self.len && start <= self.len - n => start,
+            _ => panic!(
+                "bytes {offset}..+{n} are outside the {}-byte buffer",
+                self.len
+            ),
+        }
+    }
+
     /// Pointer to byte `offset`.
     ///
     /// # Safety
@@ -80,16 +104,6 @@ impl RawBytes {
         );
         // SAFETY: the caller keeps `offset` within the allocation (or one past its end).
         unsafe { self.ptr.as_ptr().offset(offset) }
-    }
-
-    /// Copies `out.len()` bytes starting at `offset` into `out`.
-    ///
-    /// # Safety
-    /// `offset >= 0` and `offset + out.len() <= len`, and the view may read them.
-    #[inline]
-    pub unsafe fn read_into(self, offset: isize, out: &mut [u8]) {
-        // SAFETY: in bounds by the caller's promise; `out` is a distinct local buffer.
-        unsafe { std::ptr::copy_nonoverlapping(self.at(offset), out.as_mut_ptr(), out.len()) }
     }
 
     /// Copies `src` to the bytes starting at `offset`.

@@ -226,6 +226,18 @@ impl Typed {
         }
     }
 
+    /// Whether every element of this operand over `shape` lies in its buffer: the engine's
+    /// own check on operands whose shape a caller computed (a reduction's scratch), so that a
+    /// wrong size is a panic, never an access outside the buffer.
+    pub(super) fn covers(&self, shape: &[usize]) -> bool {
+        let layout = Layout {
+            shape: shape.into(),
+            strides: self.strides.clone(),
+            offset: self.offset,
+        };
+        layout.validate(self.bytes.len(), self.holds.size).is_ok()
+    }
+
     /// Whether the operand is an output.
     pub(super) fn writable(&self) -> bool {
         self.writable

@@ -347,6 +347,10 @@ pub(crate) fn block_slots(
 /// schedules the blocks, each a contiguous stretch of a C-contiguous input, block `j` into
 /// slot `j - 1`; when it runs them on one thread, every block reuses slot 0 and is folded in
 /// as soon as it is done (the same operations in the same order, one slot instead of all).
+///
+/// # Panics
+/// When an operand does not cover the shape it is walked over (a scratch with too few slots):
+/// the engine checks rather than trusts the caller's sizes.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn reduce_blocks(
     out: &Typed,
@@ -362,6 +366,14 @@ pub(crate) fn reduce_blocks(
 ) {
     let d = shape[ax];
     let blocks = d.div_ceil(block.max(1));
+    let mut out_shape = shape.to_vec();
+    out_shape.remove(ax);
+    let mut scratch_shape = out_shape.clone();
+    scratch_shape.insert(0, block_slots(a, shape, ax, block, parallel));
+    assert!(
+        a.covers(shape) && out.covers(&out_shape) && scratch.covers(&scratch_shape),
+        "reduce_blocks: an operand does not cover its shape (scratch needs {scratch_shape:?})"
+    );
     let slot = |j: usize| {
         if j == 0 {
             out.clone()
@@ -369,8 +381,6 @@ pub(crate) fn reduce_blocks(
             scratch.starting_at(0, j - 1).without_axis(0).0
         }
     };
-    let mut out_shape = shape.to_vec();
-    out_shape.remove(ax);
     let reduce_block = |j: usize, into: &Typed| {
         let (lo, hi) = (j * block, ((j + 1) * block).min(d));
         let o = into.with_zero_axis(ax);
@@ -405,5 +415,49 @@ pub(crate) fn reduce_blocks(
     );
     for j in 1..blocks {
         fold_in(&slot(j));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{block_slots, reduce_blocks, Typed};
+    use crate::engine::{Holds, Run};
+    use crate::{Array, Element};
+
+    fn operand(a: &mut Array) -> Typed {
+        Typed::output(&mut a.view_mut(), Holds::of::<f64>(&f64::format()).unwrap())
+    }
+
+    /// A scratch with one slot too few is refused before anything is written (the engine
+    /// checks the sizes a kernel computed instead of trusting them); the right size works.
+    #[test]
+    fn reduce_blocks_checks_its_scratch() {
+        let (rows, cols, block) = (10, 3, 2);
+        let mut a = Array::zeros("d", &[rows, cols]).unwrap();
+        let mut out = Array::zeros("d", &[cols]).unwrap();
+        let (ta, to) = (operand(&mut a), operand(&mut out));
+        let slots = block_slots(&ta, &[rows, cols], 0, block, true);
+        assert!(slots >= 1);
+        let noop = |_: [Run<'_>; 2]| {};
+        for (n, ok) in [(slots - 1, false), (slots, true)] {
+            let mut scratch = Array::zeros("d", &[n, cols]).unwrap();
+            let ts = operand(&mut scratch);
+            let run = || {
+                reduce_blocks(
+                    &to,
+                    &ts,
+                    &ta,
+                    &[rows, cols],
+                    0,
+                    block,
+                    true,
+                    &noop,
+                    noop,
+                    noop,
+                )
+            };
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+            assert_eq!(result.is_ok(), ok, "{n} slots of {slots}");
+        }
     }
 }

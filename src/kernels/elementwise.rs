@@ -28,6 +28,8 @@ macro_rules! elementwise {
         if flat {
             Ok::<(), crate::Error>(())
         } else {
+            // The planned path out of line, so the flat path's frame stays small.
+            crate::kernels::out_of_line(|| {
             let out_raw: &RawView = &out_view.raw;
             let shape = out_raw.layout.shape.clone();
             let mut keep: Vec<Array> = Vec::new();
@@ -51,6 +53,7 @@ macro_rules! elementwise {
             });
             drop(keep);
             Ok::<(), crate::Error>(())
+            })
         }
     }};
     (@parallel seq) => { false };

@@ -17,6 +17,13 @@ mod reduce;
 mod stats;
 mod zip;
 
+/// Calls `f` from a frame of its own: the planned paths of the element-wise kernels, kept out
+/// of the small-call fast path they follow.
+#[inline(never)]
+pub(crate) fn out_of_line<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 pub use numeric::{CastFrom, CastFromAll, Conversion, Numeric};
 pub use ops::Arith;
 pub use stats::{par_where, where_, Stats};

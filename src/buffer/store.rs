@@ -2,12 +2,10 @@
 //! container; and the (unsafe) constructors of file-mapped views.
 
 use super::Buffer;
-use crate::error::Result;
-use crate::layout::Layout;
 use crate::raw::RawBytes;
 use crate::shared::SharedView;
 #[cfg(not(miri))]
-use crate::{array::Array, shared::open_for_map};
+use crate::{array::Array, error::Result, layout::Layout, shared::open_for_map};
 #[cfg(not(miri))]
 use std::path::Path;
 

@@ -374,14 +374,10 @@ mod simd {
             }};
         }
 
-        /// The AVX2 part of [`super::blocks`]: blocks of `2b` rows along q and `b` elements
-        /// along p over the grid. Returns the rows of the destination it completed.
-        ///
-        /// # Safety
-        /// As for [`super::blocks`]; AVX2 must be available and `is` must be 4 or 8.
         /// Byte blocks of 16 rows along q by 32 bytes along p: source rows `p..p + 16` in the
         /// low lanes and `p + 16..p + 32` in the high lanes, so that each lane holds one SSE
-        /// 16x16 block and each destination row is one 32-byte store.
+        /// 16x16 block and each destination row is one 32-byte store. Returns the rows of the
+        /// destination it completed.
         ///
         /// # Safety
         /// As for [`super::blocks`]; AVX2 must be available, `is` 1 and the grid's `done_p` a
@@ -405,6 +401,11 @@ mod simd {
             })
         }
 
+        /// The AVX2 part of [`super::blocks`]: blocks of `2b` rows along q and `b` elements
+        /// along p over the grid. Returns the rows of the destination it completed.
+        ///
+        /// # Safety
+        /// As for [`super::blocks`]; AVX2 must be available and `is` must be 4 or 8.
         #[target_feature(enable = "avx2")]
         pub(super) unsafe fn blocks(grid: &super::Grid, q_len: usize) -> usize {
             let (dq, sp, b) = (grid.dq, grid.sp, 16 / grid.is);

@@ -21,6 +21,10 @@ pub(crate) unsafe fn copy_elements(shape: &[usize], dst: &Typed, src: &Typed, pa
     let itemsize = dst.holds().size();
     debug_assert_eq!(itemsize, src.holds().size());
     debug_assert!(dst.writable());
+    debug_assert!(
+        dst.covers(shape) && src.covers(shape),
+        "copy operands cover {shape:?}"
+    );
     let (plan, itemsize) = match widen(shape, [dst.strides(), src.strides()], itemsize) {
         Some((shape, [d, s], wide)) => (
             Plan::new(&shape, [&d, &s], [dst.offset(), src.offset()]),

@@ -226,10 +226,15 @@ impl Typed {
         }
     }
 
-    /// Whether every element of this operand over `shape` lies in its buffer: the engine's
-    /// own check on operands whose shape a caller computed (a reduction's scratch), so that a
-    /// wrong size is a panic, never an access outside the buffer.
+    /// Whether every element of this operand over `shape` lies in its buffer (an index
+    /// operand has none: one stride per axis suffices): the engine's own check on operands
+    /// whose shape a caller computed (a reduction's scratch), so that a wrong size is a panic,
+    /// never an access outside the buffer.
     pub(super) fn covers(&self, shape: &[usize]) -> bool {
+        if self.holds.kind == Kind::Index {
+            // No buffer: only one stride per axis is needed.
+            return self.strides.len() == shape.len();
+        }
         let layout = Layout {
             shape: shape.into(),
             strides: self.strides.clone(),
@@ -574,6 +579,12 @@ pub(crate) fn flat<const N: usize>(
 
 /// The plan of a walk over `shape` of `ops` (operand 0 the output).
 pub(super) fn plan_of<const N: usize>(shape: &[usize], ops: &[&Typed; N]) -> Plan<N> {
+    // Every walk plans here: in debug builds (the tests, Miri, the fuzzers) each operand is
+    // checked to cover the shape it is walked over, as the safety argument assumes.
+    debug_assert!(
+        ops.iter().all(|o| o.covers(shape)),
+        "an operand does not cover the walked shape {shape:?}"
+    );
     Plan::new(
         shape,
         std::array::from_fn(|k| ops[k].strides.as_slice()),

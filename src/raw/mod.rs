@@ -4,8 +4,9 @@
 //!
 //! Views pair a `RawBytes` with a lifetime marker (`PhantomData<&'a [u8]>` or
 //! `PhantomData<&'a mut [u8]>`) and a layout that was validated against `len` when the view
-//! was made. Everything that turns an offset into a pointer goes through [`RawBytes::at`];
-//! its callers argue that the offset is in bounds from that validation.
+//! was made. Outside the engine, offsets become memory only through the spans of `view`, which
+//! check the range against `len`; inside it, through [`RawBytes::at`], whose callers argue
+//! that the offset is in bounds from that validation.
 
 use std::ptr::NonNull;
 

@@ -89,8 +89,7 @@ impl<'a> View<'a> {
         if !l.is_c_contiguous(self.itemsize()) {
             return None;
         }
-        // A C-contiguous view's n bytes from element 0 are its elements.
-        Some(self.span_for(l.offset, self.nbytes()))
+        self.dense_for()
     }
 
     /// Streams the view's bytes in `order` to `w` (memoryview's `tobytes` without the copy):
@@ -124,17 +123,10 @@ impl<'a> View<'a> {
 
     /// The bytes of an F-contiguous (or C-contiguous) view as laid out in memory.
     fn physical_bytes(&self) -> Option<&'a [u8]> {
-        let l = &self.raw.layout;
-        let n = self.nbytes();
-        if n == 0 {
+        if self.nbytes() == 0 {
             return Some(&[]);
         }
-        if !(l.is_c_contiguous(self.itemsize()) || l.is_f_contiguous(self.itemsize())) {
-            return None;
-        }
-        // A contiguous view's n bytes from element 0 (its lowest address, since the strides
-        // of its longer axes are positive) are its elements.
-        Some(self.span_for(l.offset, n))
+        self.dense_for()
     }
 
     /// Writes as many leading bytes of a C-contiguous view as one `write` call accepts; the
@@ -201,9 +193,7 @@ impl<'a> ViewMut<'a> {
         if !l.is_c_contiguous(self.itemsize()) {
             return None;
         }
-        // The n bytes from element 0 are the view's elements.
-        let (offset, n) = (l.offset, self.nbytes());
-        Some(self.span_mut(offset, n))
+        self.dense_mut()
     }
 
     /// One `read` into the view, like `file.readinto(memoryview)`: a C-contiguous view is

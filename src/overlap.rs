@@ -397,11 +397,21 @@ mod tests {
 
     /// The reference: every byte of every element, compared as sets.
     fn brute_bytes(l: &Layout, itemsize: usize) -> Vec<i128> {
-        let mut out = Vec::new();
-        crate::engine::for_each_indexed(l, |_, off| {
-            out.extend((0..itemsize as i128).map(|u| off as i128 + u))
-        });
-        out
+        // Each element's offset, by counting through every multi-index (no engine walk).
+        let mut offsets = vec![l.offset as i128];
+        if l.is_empty() {
+            offsets.clear();
+        }
+        for (&d, &s) in l.shape.iter().zip(&l.strides) {
+            offsets = offsets
+                .iter()
+                .flat_map(|&o| (0..d as i128).map(move |i| o + i * s as i128))
+                .collect();
+        }
+        offsets
+            .into_iter()
+            .flat_map(|off| (0..itemsize as i128).map(move |u| off + u))
+            .collect()
     }
 
     fn brute_internal(l: &Layout, itemsize: usize) -> bool {

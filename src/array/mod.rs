@@ -161,8 +161,9 @@ impl<'a> View<'a> {
     /// The elements as `&[T]`, when the view is C-contiguous with positive strides, its format
     /// holds `T` in native byte order, and its data is aligned for `T`.
     pub fn as_slice<T: Element + bytemuck::Pod>(&self) -> Result<&'a [T]> {
-        let (offset, n) = self.raw.typed_contiguous::<T>()?;
-        typed_slice(self.span_for(offset, n))
+        self.raw.typed_contiguous::<T>()?;
+        // The format holds exactly a `T`, so the dense bytes are `len` `T`s back to back.
+        typed_slice(self.dense_for().expect("a C-contiguous view is dense"))
     }
 
     /// A C-contiguous copy in a new [`Array`] (NumPy's `ascontiguousarray` / `copy()`).
@@ -179,8 +180,8 @@ impl<'a> View<'a> {
 impl<'a> ViewMut<'a> {
     /// The elements as `&mut [T]` (see [`View::as_slice`]).
     pub fn as_slice_mut<T: Element + bytemuck::Pod>(&mut self) -> Result<&mut [T]> {
-        let (offset, n) = self.raw.typed_contiguous::<T>()?;
-        typed_slice_mut(self.span_mut(offset, n))
+        self.raw.typed_contiguous::<T>()?;
+        typed_slice_mut(self.dense_mut().expect("a C-contiguous view is dense"))
     }
 }
 
@@ -210,8 +211,8 @@ fn misaligned<T>(ptr: *const u8) -> Error {
 }
 
 impl RawView {
-    /// Byte offset and length of the elements as a contiguous native `T` run, or why not.
-    fn typed_contiguous<T: Element>(&self) -> Result<(isize, usize)> {
+    /// Whether the elements are a contiguous run of native `T`s, or why not.
+    fn typed_contiguous<T: Element>(&self) -> Result<()> {
         let order = self.format.holds::<T>();
         if order != Some(crate::ByteOrder::NATIVE) {
             return Err(Error::Type(format!(
@@ -226,7 +227,6 @@ impl RawView {
                 "only a C-contiguous view is a slice; use to_owned() for a copy".to_owned(),
             ));
         }
-        // The format holds exactly a `T`, so the elements are `len` `T`s back to back.
-        Ok((l.offset, l.len() * std::mem::size_of::<T>()))
+        Ok(())
     }
 }

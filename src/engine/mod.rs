@@ -37,13 +37,3 @@ pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 pub(crate) use views::{copy_view, fill, gather, gather_into};
 pub(crate) use walk::{block_slots, reduce_blocks, reduce_into, Part, Walk, BLOCK};
-
-use crate::layout::Layout;
-
-/// Visits every element of `op` in C index order, handing `f` the element's flat C index
-/// and its byte offset in the buffer.
-pub(crate) fn for_each_indexed(layout: &Layout, mut f: impl FnMut(usize, isize)) {
-    let index = crate::layout::c_strides(&layout.shape, 1);
-    let plan = Plan::new(&layout.shape, [&index, &layout.strides], [0, layout.offset]);
-    plan.for_each(|[i, off]| f(i as usize, off));
-}

@@ -150,14 +150,4 @@ impl<const N: usize> Plan<N> {
             }
         }
     }
-
-    /// Calls `f(offsets)` for every element, in walk order.
-    pub fn for_each(&self, mut f: impl FnMut([isize; N])) {
-        let s = self.inner_strides();
-        self.for_each_run(0..self.count, |offs, len| {
-            for i in 0..len as isize {
-                f(std::array::from_fn(|op| offs[op] + i * s[op]));
-            }
-        });
-    }
 }

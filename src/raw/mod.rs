@@ -1,12 +1,12 @@
 //! The raw byte buffer behind a view: an address and a length, without a lifetime; the
-//! validated [`RawView`] over it and its bounds-checked spans (`view`); views of memory given
+//! validated [`RawView`] over it and its element accessors (`view`); views of memory given
 //! by a raw pointer (`foreign`) or by ndarray (`ndarray`, zero-copy conversions both ways).
 //!
 //! Views pair a `RawBytes` with a lifetime marker (`PhantomData<&'a [u8]>` or
 //! `PhantomData<&'a mut [u8]>`) and a layout that was validated against `len` when the view
-//! was made. Outside the engine, offsets become memory only through the spans of `view`, which
-//! check the range against `len`; inside it, through [`RawBytes::at`], whose callers argue
-//! that the offset is in bounds from that validation.
+//! was made. Outside the engine, views become memory only through the accessors of `view`,
+//! which derive each range from the layout and check it against `len`; inside it, through
+//! [`RawBytes::at`], whose callers argue that the offset is in bounds from that validation.
 
 use std::ptr::NonNull;
 
@@ -15,7 +15,7 @@ mod foreign;
 mod ndarray;
 mod view;
 
-pub(crate) use view::RawView;
+pub(crate) use view::{Elements, RawView};
 
 /// Address and length of a byte buffer that some view borrows.
 #[derive(Clone, Copy, Debug)]

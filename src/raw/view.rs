@@ -1,16 +1,17 @@
-//! `RawView` and the only places where a view's byte offsets become memory: bounds-checked
-//! spans of the buffer, read-only for any view and writable through a `ViewMut`.
+//! `RawView` and the only places outside the engine where a view becomes memory: one
+//! element's bytes by index, a contiguous view's bytes, and each element's bytes in C order;
+//! read-only for any view and writable through a `ViewMut`.
 //!
-//! Everything above this module reads and writes elements through [`RawView::span`],
-//! [`View::span_for`] and [`ViewMut::span_mut`], which check the range against the buffer
-//! (one comparison) and so are safe to call with any offset; the offsets callers pass are
-//! those of the validated layout, so the check never fails in a correct program.
+//! Callers name elements, never offsets: every byte range handed out is this view's own
+//! elements, derived here from the validated layout, so none can reach the other part of a
+//! [`ViewMut::split_at`]. The buffer bounds are checked once more on each access.
 
 use super::RawBytes;
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::layout::{Layout, Strides};
 use crate::view::{View, ViewMut};
+use std::marker::PhantomData;
 
 /// What every view type holds: the buffer, the element format and the layout, validated
 /// against the buffer when it was made (I2–I5 of docs/safety.md).
@@ -20,7 +21,7 @@ use crate::view::{View, ViewMut};
 /// grants. The types that hold one carry that borrow: `View<'a>` (shared, `'a`), `ViewMut<'a>`
 /// (exclusive, `'a`), `SharedView` and `Array` (owners); crate code that clones a `RawView`
 /// out of one of them uses the clone within that borrow. Writes go only through a
-/// `ViewMut`'s [`ViewMut::span_mut`] or the engine's output operands, which need `&mut ViewMut`.
+/// `ViewMut`'s [`ViewMut::element_mut`] / [`ViewMut::dense_mut`] or the engine's output operands, which need `&mut ViewMut`.
 #[derive(Clone)]
 pub(crate) struct RawView {
     pub bytes: RawBytes,
@@ -134,62 +135,172 @@ impl RawView {
     }
 }
 
+/// The `n` bytes from byte `offset` of `bytes`, borrowed for a lifetime the caller picks.
+///
+/// # Safety
+/// The bytes are elements of a view whose borrow grants shared access to them for `'b`: a
+/// `View<'b>`'s, or any view's for the length of a borrow of it. (Bounds are checked here.)
+#[inline]
+unsafe fn shared<'b>(bytes: RawBytes, offset: isize, n: usize) -> &'b [u8] {
+    if n == 0 {
+        return &[];
+    }
+    let start = bytes.checked_start(offset, n);
+    // SAFETY: `start..start + n` lies in the buffer (checked above); the caller's borrow
+    // grants shared access to these bytes for `'b`.
+    unsafe { std::slice::from_raw_parts(bytes.base().add(start), n) }
+}
+
 impl RawView {
-    /// The `n` bytes of the buffer from byte `offset`, read-only.
-    ///
-    /// # Panics
-    /// If they are not all in the buffer: a bug in the caller, which passes offsets of this
-    /// view's validated layout.
+    /// The bytes of the element at `index` (one entry per axis), or the index error.
     #[inline]
-    pub fn span(&self, offset: isize, n: usize) -> &[u8] {
-        if n == 0 {
-            return &[];
+    pub fn element(&self, index: &[usize]) -> Result<&[u8]> {
+        let off = self.element_offset(index)?;
+        // SAFETY: `off` is the offset of one of this view's elements (from its validated
+        // layout); the borrow of `self` bounds the slice, and within it the view may read its
+        // elements (the liveness invariant above): no writer touches them while a read-only
+        // view of them is alive (I1), and a `ViewMut` writes only through `&mut` of itself.
+        Ok(unsafe { shared(self.bytes, off, self.itemsize()) })
+    }
+
+    /// The offset and length of a C- or F-contiguous view's bytes (its elements tile them
+    /// exactly, from its lowest address), or `None` for any other layout.
+    fn dense_range(&self) -> Option<(isize, usize)> {
+        let l = &self.layout;
+        let itemsize = self.itemsize();
+        if !(l.is_c_contiguous(itemsize) || l.is_f_contiguous(itemsize)) {
+            return None;
         }
-        let start = self.bytes.checked_start(offset, n);
-        // SAFETY: `start..start + n` lies in the buffer (checked above), which the view may
-        // read for as long as the `RawView` is used (the liveness invariant above); the
-        // returned borrow cannot outlive `self`. The bytes are an element's or a contiguous
-        // run of this view's elements: no writer touches them while a read-only view of them
-        // is alive (I1), and a `ViewMut` writes only through `&mut` of itself.
-        unsafe { std::slice::from_raw_parts(self.bytes.base().add(start), n) }
+        // A contiguous view's strides are positive (or on axes of length 1, where they are
+        // never applied), so element 0 is its lowest byte and its `len * itemsize` bytes from
+        // there are its elements.
+        Some((l.offset, l.len() * itemsize))
+    }
+
+    /// Each element's bytes, in C order, borrowed for as long as `self` is.
+    pub fn elements(&self) -> Elements<'_> {
+        Elements::new(self.clone())
     }
 }
 
 impl<'a> View<'a> {
-    /// The `n` bytes from byte `offset` of the buffer, borrowed for the view's whole `'a`.
-    ///
-    /// # Panics
-    /// As [`RawView::span`].
+    /// [`RawView::element`], borrowed for the view's whole `'a`.
     #[inline]
-    pub(crate) fn span_for(&self, offset: isize, n: usize) -> &'a [u8] {
-        if n == 0 {
-            return &[];
-        }
-        let start = self.raw.bytes.checked_start(offset, n);
-        // SAFETY: in bounds (checked); a `View<'a>` borrows its buffer read-only for `'a`
-        // (I1), so a shared slice of it may live that long.
-        unsafe { std::slice::from_raw_parts(self.raw.bytes.base().add(start), n) }
+    pub(crate) fn element_for(&self, index: &[usize]) -> Result<&'a [u8]> {
+        let off = self.raw.element_offset(index)?;
+        // SAFETY: one of this view's elements; a `View<'a>` borrows its buffer read-only for
+        // `'a` (I1), so a shared slice of it may live that long.
+        Ok(unsafe { shared(self.raw.bytes, off, self.itemsize()) })
+    }
+
+    /// The bytes of a C- or F-contiguous view (its elements, from its lowest address), or
+    /// `None` for any other layout; borrowed for the view's whole `'a`.
+    #[inline]
+    pub(crate) fn dense_for(&self) -> Option<&'a [u8]> {
+        let (offset, n) = self.raw.dense_range()?;
+        // SAFETY: exactly this view's elements; as in `element_for`.
+        Some(unsafe { shared(self.raw.bytes, offset, n) })
+    }
+
+    /// [`RawView::elements`], borrowed for the view's whole `'a`.
+    pub(crate) fn elements_for(&self) -> Elements<'a> {
+        Elements::new(self.raw.clone())
     }
 }
 
 impl ViewMut<'_> {
-    /// The `n` bytes from byte `offset` of the buffer, writable while `self` is borrowed.
-    ///
-    /// Callers pass a range of this view's own elements (one element, or all of them when
-    /// the view is contiguous): a view split by [`ViewMut::split_at`] shares its buffer with
-    /// the other part, whose elements it must not cover.
-    ///
-    /// # Panics
-    /// As [`RawView::span`].
+    /// The writable bytes of the element at `index`, or the index error.
     #[inline]
-    pub(crate) fn span_mut(&mut self, offset: isize, n: usize) -> &mut [u8] {
-        if n == 0 {
-            return &mut [];
-        }
-        let start = self.raw.bytes.checked_start(offset, n);
-        // SAFETY: in bounds (checked); a `ViewMut` holds its elements exclusively and
-        // writable (I1, I6), the bytes are its own elements (the caller's range), and the
-        // `&mut self` borrow makes the slice their only access while it lives.
-        unsafe { std::slice::from_raw_parts_mut(self.raw.bytes.base().add(start), n) }
+    pub(crate) fn element_mut(&mut self, index: &[usize]) -> Result<&mut [u8]> {
+        let off = self.raw.element_offset(index)?;
+        let n = self.itemsize();
+        // SAFETY: as `exclusive` needs: one of this view's own elements.
+        Ok(unsafe { exclusive(&mut self.raw, off, n) })
+    }
+
+    /// The writable bytes of a C- or F-contiguous view (see [`View::dense_for`]).
+    #[inline]
+    pub(crate) fn dense_mut(&mut self) -> Option<&mut [u8]> {
+        let (offset, n) = self.raw.dense_range()?;
+        // SAFETY: as `exclusive` needs: exactly this view's own elements.
+        Some(unsafe { exclusive(&mut self.raw, offset, n) })
     }
 }
+
+/// The `n` bytes from byte `offset` of a `ViewMut`'s buffer, writable while `raw` is borrowed.
+///
+/// # Safety
+/// `raw` is a `ViewMut`'s, and the bytes are that view's own elements: a view split by
+/// [`ViewMut::split_at`] shares its buffer with the other part, which another thread may be
+/// writing. (Bounds are checked here.)
+#[inline]
+unsafe fn exclusive(raw: &mut RawView, offset: isize, n: usize) -> &mut [u8] {
+    if n == 0 {
+        return &mut [];
+    }
+    let start = raw.bytes.checked_start(offset, n);
+    // SAFETY: in bounds (checked); a `ViewMut` holds its elements exclusively and writable
+    // (I1, I6), the bytes are its own elements (the caller's promise), and the `&mut` borrow
+    // makes the slice their only access while it lives.
+    unsafe { std::slice::from_raw_parts_mut(raw.bytes.base().add(start), n) }
+}
+
+/// Each element's bytes of a view, in C order (the pull-based twin of the engine's walks,
+/// for iterators); made only from a view, whose borrow `'a` bounds the slices.
+#[derive(Clone)]
+pub(crate) struct Elements<'a> {
+    raw: RawView,
+    /// The multi-index of the next element and its byte offset.
+    index: smallvec::SmallVec<[usize; 6]>,
+    offset: isize,
+    left: usize,
+    _bytes: PhantomData<&'a [u8]>,
+}
+
+impl Elements<'_> {
+    fn new(raw: RawView) -> Self {
+        Elements {
+            index: smallvec::smallvec![0; raw.layout.ndim()],
+            offset: raw.layout.offset,
+            left: raw.layout.len(),
+            raw,
+            _bytes: PhantomData,
+        }
+    }
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.left == 0 {
+            return None;
+        }
+        let here = self.offset;
+        self.left -= 1;
+        if self.left > 0 {
+            let l = &self.raw.layout;
+            for k in (0..l.ndim()).rev() {
+                self.index[k] += 1;
+                self.offset += l.strides[k];
+                if self.index[k] < l.shape[k] {
+                    break;
+                }
+                self.offset -= l.strides[k] * l.shape[k] as isize;
+                self.index[k] = 0;
+            }
+        }
+        // SAFETY: `here` is the offset of the element at `index` (an in-range multi-index of
+        // the private, unchanged layout): one of the view's elements, which the `View<'a>` or
+        // the borrow `'a` of the `RawView` it was made from lets us read for `'a`.
+        Some(unsafe { shared(self.raw.bytes, here, self.raw.itemsize()) })
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Elements<'_> {}

@@ -1,21 +1,20 @@
 //! Typed access: elements by value in any layout ([`View::iter_as`], [`View::to_vec`]), and
 //! by reference where the layout allows it ([`View::typed`]: `Index` by `[usize; N]`).
 
-use super::{RawView, View};
+use super::View;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::format::ByteOrder;
-use crate::layout::Layout;
+use crate::raw::Elements;
 use std::marker::PhantomData;
 
 /// The elements of a view as values of `T`, in C order, whatever the strides and byte order
 /// (from [`View::iter_as`]). It does not borrow the view.
 #[derive(Clone)]
 pub struct IterAs<'a, T> {
-    raw: RawView,
+    elements: Elements<'a>,
     order: ByteOrder,
-    odometer: Odometer,
-    _item: PhantomData<(&'a [u8], T)>,
+    _item: PhantomData<T>,
 }
 
 impl<T: Element> Iterator for IterAs<'_, T> {
@@ -23,14 +22,13 @@ impl<T: Element> Iterator for IterAs<'_, T> {
 
     #[inline]
     fn next(&mut self) -> Option<T> {
-        let off = self.odometer.next(&self.raw.layout)?;
-        // The odometer visits only in-range multi-indices; the format holds exactly a `T`.
-        let bytes = self.raw.span(off, size_of::<T>());
+        // The format holds exactly a `T`.
+        let bytes = self.elements.next()?;
         Some(crate::element::load_from(bytes, self.order))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.odometer.left, Some(self.odometer.left))
+        self.elements.size_hint()
     }
 }
 
@@ -58,16 +56,7 @@ impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
     /// The reference to the element at `index`, or `None` out of bounds.
     #[inline]
     pub fn get(&self, index: &[usize]) -> Option<&'a T> {
-        let off = self.view.raw.element_offset(index).ok()?;
-        Some(self.at(off))
-    }
-
-    #[inline]
-    fn at(&self, off: isize) -> &'a T {
-        // `off` is an element offset of the validated layout; `typed` checked that the format
-        // holds a native `T` and that every element is aligned for `T` (so the cast below
-        // cannot fail); `T: Pod`, so any bytes are a valid `T`.
-        bytemuck::from_bytes(self.view.span_for(off, size_of::<T>()))
+        Some(as_ref(self.view.element_for(index).ok()?))
     }
 
     /// The shape.
@@ -82,10 +71,16 @@ impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
 
     /// References to the elements in C order.
     pub fn iter(&self) -> impl Iterator<Item = &'a T> + '_ {
-        let mut odometer = Odometer::new(&self.view.raw.layout);
-        std::iter::from_fn(move || odometer.next(&self.view.raw.layout))
-            .map(move |off| self.at(off))
+        self.view.elements_for().map(as_ref)
     }
+}
+
+/// An element's bytes as a `&T`: [`View::typed`] checked that the format holds exactly a
+/// native `T` and that every element is aligned for `T` (so the cast cannot fail); `T: Pod`,
+/// so any bytes are a valid `T`.
+#[inline]
+fn as_ref<T: bytemuck::Pod>(bytes: &[u8]) -> &T {
+    bytemuck::from_bytes(bytes)
 }
 
 impl<'a, T: Element + bytemuck::Pod> std::ops::Index<&[usize]> for Typed<'a, T> {
@@ -94,8 +89,8 @@ impl<'a, T: Element + bytemuck::Pod> std::ops::Index<&[usize]> for Typed<'a, T> 
     /// Panics when the index is out of bounds or has the wrong length, as slices and ndarray
     /// do; [`Typed::get`] returns `None` instead.
     fn index(&self, index: &[usize]) -> &T {
-        match self.view.raw.element_offset(index) {
-            Ok(off) => self.at(off),
+        match self.view.element_for(index) {
+            Ok(bytes) => as_ref(bytes),
             Err(e) => panic!("{e}"),
         }
     }
@@ -107,48 +102,6 @@ impl<'a, T: Element + bytemuck::Pod, const N: usize> std::ops::Index<[usize; N]>
     /// Panics out of bounds (see the `&[usize]` form).
     fn index(&self, index: [usize; N]) -> &T {
         &self[&index[..]]
-    }
-}
-
-/// Walks the element offsets of a layout in C order, one at a time (the pull-based twin of
-/// the engine's walks, for iterators).
-#[derive(Clone)]
-struct Odometer {
-    /// The multi-index of the next element and its byte offset.
-    index: smallvec::SmallVec<[usize; 6]>,
-    offset: isize,
-    left: usize,
-}
-
-impl Odometer {
-    fn new(layout: &Layout) -> Odometer {
-        Odometer {
-            index: smallvec::smallvec![0; layout.ndim()],
-            offset: layout.offset,
-            left: layout.len(),
-        }
-    }
-
-    /// The next element's offset; `layout` must be the one the odometer was made for.
-    #[inline]
-    fn next(&mut self, layout: &Layout) -> Option<isize> {
-        if self.left == 0 {
-            return None;
-        }
-        let here = self.offset;
-        self.left -= 1;
-        if self.left > 0 {
-            for k in (0..layout.ndim()).rev() {
-                self.index[k] += 1;
-                self.offset += layout.strides[k];
-                if self.index[k] < layout.shape[k] {
-                    break;
-                }
-                self.offset -= layout.strides[k] * layout.shape[k] as isize;
-                self.index[k] = 0;
-            }
-        }
-        Some(here)
     }
 }
 
@@ -165,9 +118,8 @@ impl<'a> View<'a> {
     pub fn iter_as<T: Element>(&self) -> Result<IterAs<'a, T>> {
         let order = self.raw.typed::<T>()?;
         Ok(IterAs {
-            raw: self.raw.clone(),
+            elements: self.elements_for(),
             order,
-            odometer: Odometer::new(&self.raw.layout),
             _item: PhantomData,
         })
     }

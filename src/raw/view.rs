@@ -282,12 +282,16 @@ impl<'a> Iterator for Elements<'a> {
         if self.left > 0 {
             let l = &self.raw.layout;
             for k in (0..l.ndim()).rev() {
-                self.index[k] += 1;
-                self.offset += l.strides[k];
-                if self.index[k] < l.shape[k] {
+                // Never one step past an axis's last element: with a length-1 axis its
+                // stride may be anything, and the sum could overflow.
+                if self.index[k] + 1 < l.shape[k] {
+                    self.index[k] += 1;
+                    self.offset += l.strides[k];
                     break;
                 }
-                self.offset -= l.strides[k] * l.shape[k] as isize;
+                // Back to index 0: the distance between an axis's first and last elements
+                // is within the validated layout.
+                self.offset -= l.strides[k] * self.index[k] as isize;
                 self.index[k] = 0;
             }
         }

@@ -91,7 +91,15 @@ pub(crate) fn walk_tiles<const N: usize>(
 }
 
 /// Splits `0..work` into `n` nearly equal ranges and runs `f` on each in parallel.
+///
+/// `f` is called once per chunk (at least 256 KiB of work), so it goes through a `dyn`
+/// reference: rayon's job machinery is then compiled once, not once per kernel body (it was
+/// a third of the crate's LLVM IR).
 pub(super) fn for_chunks(work: usize, n: usize, f: impl Fn(Range<usize>) + Sync) {
+    for_chunks_dyn(work, n, &f)
+}
+
+fn for_chunks_dyn(work: usize, n: usize, f: &(dyn Fn(Range<usize>) + Sync)) {
     use rayon::prelude::*;
     let n = n.clamp(1, work.max(1));
     (0..n).into_par_iter().for_each(|c| {

@@ -98,6 +98,23 @@ impl<const N: usize> Plan<N> {
         std::array::from_fn(|op| self.strides[op].last().copied().unwrap_or(0))
     }
 
+    /// The odometer over the outer axes at row `row`, and the offsets of the row's first
+    /// element (not generic over the body, so compiled once per operand count).
+    #[inline(never)]
+    fn row_start(&self, mut row: usize) -> (SmallVec<[usize; 6]>, [isize; N]) {
+        let outer = self.dims.len().saturating_sub(1);
+        let mut idx: SmallVec<[usize; 6]> = smallvec::smallvec![0; outer];
+        let mut offs = self.offsets;
+        for k in (0..outer).rev() {
+            idx[k] = row % self.dims[k];
+            row /= self.dims[k];
+            for (op, o) in offs.iter_mut().enumerate() {
+                *o += idx[k] as isize * self.strides[op][k];
+            }
+        }
+        (idx, offs)
+    }
+
     /// Calls `f(offsets, len)` for each run of consecutive elements along the innermost axis
     /// that together cover elements `range` of the walk (in walk order); `offsets` are the
     /// operands' byte offsets of the run's first element, and the run continues with
@@ -111,24 +128,11 @@ impl<const N: usize> Plan<N> {
         let inner = self.inner_len();
         let inner_s = self.inner_strides();
         let outer = self.dims.len().saturating_sub(1);
-        // Unravel the starting row into an odometer over the outer axes.
-        let mut idx: SmallVec<[usize; 6]> = smallvec::smallvec![0; outer];
-        let mut row = pos / inner;
-        let mut offs = self.offsets;
-        for k in (0..outer).rev() {
-            idx[k] = row % self.dims[k];
-            row /= self.dims[k];
-            for (op, o) in offs.iter_mut().enumerate() {
-                *o += idx[k] as isize * self.strides[op][k];
-            }
-        }
+        let (mut idx, mut offs) = self.row_start(pos / inner);
         let mut col = pos % inner;
         loop {
             let len = (inner - col).min(end - pos);
-            f(
-                std::array::from_fn(|op| offs[op] + col as isize * inner_s[op]),
-                len,
-            );
+            f(shifted(offs, col as isize, inner_s), len);
             pos += len;
             if pos >= end {
                 return;
@@ -150,4 +154,21 @@ impl<const N: usize> Plan<N> {
             }
         }
     }
+}
+
+/// `offs[k] + by * strides[k]` for each operand: where a walk moves `by` steps along an axis.
+///
+/// A plain function, not an `array::from_fn` closure inside the walks: those are compiled
+/// again for every kernel body.
+#[inline(always)]
+pub(crate) fn shifted<const N: usize>(
+    offs: [isize; N],
+    by: isize,
+    strides: [isize; N],
+) -> [isize; N] {
+    let mut out = offs;
+    for (o, s) in out.iter_mut().zip(strides) {
+        *o += by * s;
+    }
+    out
 }

@@ -516,12 +516,29 @@ pub(crate) fn flat<const N: usize>(
     parallel: bool,
     body: impl FnOnce([Run<'_>; N]),
 ) -> bool {
+    match flat_runs(out, ops, parallel) {
+        Some(runs) => {
+            body(runs);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The runs of [`flat`], or `None` when the planned path is needed (not generic over the
+/// body, so compiled once per operand count).
+#[inline(always)]
+fn flat_runs<'r, const N: usize>(
+    out: &'r ViewMut<'_>,
+    ops: [Raw<'r>; N],
+    parallel: bool,
+) -> Option<[Run<'r>; N]> {
     let (o, _) = ops[0];
     assert!(std::ptr::eq(o, &out.raw), "operand 0 is the output");
     let len = o.layout.len();
     let is = o.itemsize();
     if len == 0 || !o.layout.is_c_contiguous(is) || worth_streaming(len * is) {
-        return false; // outputs worth streaming take the planned path, which streams
+        return None; // outputs worth streaming take the planned path, which streams
     }
     let span = |r: &RawView| {
         let start = r.bytes.addr() as isize + r.layout.offset;
@@ -532,7 +549,7 @@ pub(crate) fn flat<const N: usize>(
     let mut touched = 0;
     for (k, (r, holds)) in ops.iter().enumerate() {
         if holds.is_none() {
-            return false;
+            return None;
         }
         touched += len * r.itemsize();
         if k == 0 {
@@ -541,17 +558,17 @@ pub(crate) fn flat<const N: usize>(
         if !crate::layout::same_shape(&r.layout.shape, &o.layout.shape)
             || !r.layout.is_c_contiguous(r.itemsize())
         {
-            return false;
+            return None;
         }
         let (start, end) = span(r);
         if start == o_start && r.itemsize() == is {
             fused = true;
         } else if start < o_end && o_start < end {
-            return false;
+            return None;
         }
     }
     if parallel && super::worth_splitting(len, touched / len) {
-        return false;
+        return None;
     }
     let runs = std::array::from_fn(|k| {
         let (r, holds) = ops[k];
@@ -573,8 +590,18 @@ pub(crate) fn flat<const N: usize>(
             )
         }
     });
-    body(runs);
-    true
+    Some(runs)
+}
+
+/// Each operand's element size. (A function rather than `ops.map(..)` in the walks, so that
+/// it is compiled once per operand count, not once per kernel body.)
+fn sizes_of<const N: usize>(ops: &[&Typed; N]) -> [usize; N] {
+    std::array::from_fn(|k| ops[k].holds.size)
+}
+
+/// Each operand's buffer (see [`sizes_of`]).
+fn bytes_of<const N: usize>(ops: &[&Typed; N]) -> [RawBytes; N] {
+    std::array::from_fn(|k| ops[k].bytes)
 }
 
 /// The plan of a walk over `shape` of `ops` (operand 0 the output).
@@ -605,8 +632,7 @@ pub(crate) fn runs_seq<const N: usize>(
     mut body: impl FnMut([Run<'_>; N]),
 ) {
     let plan = plan_of(shape, &ops);
-    let sizes = ops.map(|o| o.holds.size);
-    let bytes = ops.map(|o| o.bytes);
+    let (sizes, bytes) = (sizes_of(&ops), bytes_of(&ops));
     if streams(fused, &plan, sizes) {
         let inner = plan.inner_strides();
         return plan.for_each_run(0..plan.count(), |offs, len| {
@@ -644,8 +670,7 @@ pub(crate) fn runs_par<const N: usize>(
     body: impl Fn([Run<'_>; N]) + Sync,
 ) {
     let plan = plan_of(shape, &ops);
-    let sizes = ops.map(|o| o.holds.size);
-    let bytes = ops.map(|o| o.bytes);
+    let (sizes, bytes) = (sizes_of(&ops), bytes_of(&ops));
     if streams(fused, &plan, sizes) {
         let inner = plan.inner_strides();
         return walk(&plan, sizes, true, |offs, len| {
@@ -701,15 +726,28 @@ unsafe fn make_runs<'r, const N: usize>(
     len: usize,
     fused: bool,
 ) -> [Run<'r>; N] {
+    let written = if ops[0].writable { Some(0) } else { None };
+    // SAFETY: the caller's promise.
+    unsafe { runs_of(ops, ptrs, len, written, !fused) }
+}
+
+/// The runs of one step: `len` elements of each operand from `ptrs`, operand `written` (if
+/// any) written, all `apart` or none. A plain function rather than an `array::from_fn`
+/// closure in each walk, so that it is compiled once per operand count.
+///
+/// # Safety
+/// [`Run::new`]'s contract for each operand.
+#[inline(always)]
+pub(super) unsafe fn runs_of<'r, const N: usize>(
+    ops: &[&Typed; N],
+    ptrs: [RunPtr; N],
+    len: usize,
+    written: Option<usize>,
+    apart: bool,
+) -> [Run<'r>; N] {
     // SAFETY: the caller's promise.
     std::array::from_fn(|k| unsafe {
-        Run::new(
-            ptrs[k],
-            len,
-            ops[k].holds,
-            k == 0 && ops[k].writable,
-            !fused,
-        )
+        Run::new(ptrs[k], len, ops[k].holds, written == Some(k), apart)
     })
 }
 
@@ -789,7 +827,7 @@ pub(crate) fn all_runs<const N: usize>(
 ) -> bool {
     use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
     let plan = plan_of(shape, &ops);
-    let sizes = ops.map(|o| o.holds.size);
+    let sizes = sizes_of(&ops);
     let per_element: usize = sizes.iter().sum();
     let inner = plan.inner_strides();
     let count = plan.count();
@@ -801,12 +839,10 @@ pub(crate) fn all_runs<const N: usize>(
             plan.for_each_run(start..end, |offs, len| {
                 // SAFETY: the plan was made over `ops`.
                 let ptrs = unsafe { run_ptrs(&ops, inner, offs) };
-                let runs = std::array::from_fn(|k| {
-                    // SAFETY: runs of the plan's operands, whose formats hold their types;
-                    // nothing is written (no run is writable), so every run is apart from
-                    // every write.
-                    unsafe { Run::new(ptrs[k], len, ops[k].holds, false, true) }
-                });
+                // SAFETY: runs of the plan's operands, whose formats hold their types;
+                // nothing is written (no run is writable), so every run is apart from every
+                // write.
+                let runs = unsafe { runs_of(&ops, ptrs, len, None, true) };
                 if !body(runs) {
                     failed.store(true, Relaxed);
                 }

@@ -73,59 +73,114 @@ unsafe fn staged_units<const N: usize>(
     buf: &mut [u64],
     run: &mut impl FnMut([RunPtr; N], usize),
 ) {
-    let p = plan.dims.len() - 1;
-    let sp = plan.axis_strides(p);
-    let sq = plan.axis_strides(t.q);
-    // Each staged operand's slot in `buf`: `tq` rows of `tp` elements.
-    let base = buf.as_mut_ptr().cast::<u8>();
-    let mut slot = [0usize; N];
-    let mut at = 0;
-    for op in 0..N {
-        if stage[op] {
-            slot[op] = at;
-            at += t.tp * t.tq * itemsizes[op];
-        }
-    }
+    let tiles = StagedTiles::new(plan, (t, stage), bytes, itemsizes, buf);
     plan.for_each_tile(t, units, |offs, q_len, p_len| {
+        // SAFETY: `offs`, `q_len` and `p_len` are a tile of the plan (this function's
+        // contract covers its elements and `buf`).
+        unsafe { tiles.fill(offs, q_len, p_len) };
+        for j in 0..q_len {
+            // SAFETY: row `j < q_len` of the tile just staged.
+            run(unsafe { tiles.row(offs, j, p_len) }, p_len);
+        }
+    });
+}
+
+/// Where [`staged_units`] stages each operand's tile, and how it finds a tile's rows. Its
+/// methods are not generic over the body, so they are compiled once per operand count.
+struct StagedTiles<const N: usize> {
+    base: *mut u8,
+    slot: [usize; N],
+    stage: [bool; N],
+    bytes: [RawBytes; N],
+    itemsizes: [usize; N],
+    sp: [isize; N],
+    sq: [isize; N],
+}
+
+impl<const N: usize> StagedTiles<N> {
+    /// Lays out one slot per staged operand in `buf`: `tq` rows of `tp` elements.
+    fn new(
+        plan: &Plan<N>,
+        (t, stage): (Tiles, [bool; N]),
+        bytes: [RawBytes; N],
+        itemsizes: [usize; N],
+        buf: &mut [u64],
+    ) -> Self {
+        let p = plan.dims.len() - 1;
+        let base = buf.as_mut_ptr().cast::<u8>();
+        let mut slot = [0usize; N];
+        let mut at = 0;
         for op in 0..N {
             if stage[op] {
-                let is = itemsizes[op];
+                slot[op] = at;
+                at += t.tp * t.tq * itemsizes[op];
+            }
+        }
+        StagedTiles {
+            base,
+            slot,
+            stage,
+            bytes,
+            itemsizes,
+            sp: plan.axis_strides(p),
+            sq: plan.axis_strides(t.q),
+        }
+    }
+
+    /// Copies the staged operands' elements of the tile at `offs` into their slots.
+    ///
+    /// # Safety
+    /// As for [`staged_units`]; `offs`, `q_len` and `p_len` are a tile of its plan.
+    #[inline(never)]
+    unsafe fn fill(&self, offs: [isize; N], q_len: usize, p_len: usize) {
+        for (op, &off) in offs.iter().enumerate() {
+            if self.stage[op] {
+                let is = self.itemsizes[op];
                 // SAFETY: the tile's `q_len x p_len` elements of operand `op` are elements of
                 // its validated layout; the destination is `q_len` rows of `p_len` elements
                 // inside this operand's slot of `buf` (q_len <= tq, p_len <= tp), which no
                 // operand's buffer overlaps.
                 unsafe {
                     copy_tile(
-                        base.add(slot[op]),
+                        self.base.add(self.slot[op]),
                         [is as isize, (p_len * is) as isize],
-                        bytes[op].at(offs[op]),
-                        [sp[op], sq[op]],
+                        self.bytes[op].at(off),
+                        [self.sp[op], self.sq[op]],
                         [p_len, q_len],
                         is,
                     )
                 }
             }
         }
-        for j in 0..q_len {
-            let ptrs = std::array::from_fn(|op| {
-                if stage[op] {
-                    RunPtr {
-                        // SAFETY: row j of the staged tile is inside the slot (j < q_len).
-                        ptr: unsafe { base.add(slot[op] + j * p_len * itemsizes[op]) },
-                        stride: itemsizes[op] as isize,
-                    }
-                } else {
-                    RunPtr {
-                        // SAFETY: the first element of row j of the tile is an element of
-                        // the operand's validated layout.
-                        ptr: unsafe { bytes[op].at(offs[op] + j as isize * sq[op]) },
-                        stride: sp[op],
-                    }
+    }
+
+    /// The runs of row `j` of the tile at `offs`: staged operands from their slot, the others
+    /// in place.
+    ///
+    /// # Safety
+    /// As for [`staged_units`]; `offs` is a tile of its plan and `j` one of its rows.
+    #[inline(always)]
+    unsafe fn row(&self, offs: [isize; N], j: usize, p_len: usize) -> [RunPtr; N] {
+        std::array::from_fn(|op| {
+            if self.stage[op] {
+                RunPtr {
+                    // SAFETY: row j of the staged tile is inside the slot (j < q_len).
+                    ptr: unsafe {
+                        self.base
+                            .add(self.slot[op] + j * p_len * self.itemsizes[op])
+                    },
+                    stride: self.itemsizes[op] as isize,
                 }
-            });
-            run(ptrs, p_len);
-        }
-    });
+            } else {
+                RunPtr {
+                    // SAFETY: the first element of row j of the tile is an element of the
+                    // operand's validated layout.
+                    ptr: unsafe { self.bytes[op].at(offs[op] + j as isize * self.sq[op]) },
+                    stride: self.sp[op],
+                }
+            }
+        })
+    }
 }
 
 /// Walks a staged plan (see [`staging`]) on the calling thread.

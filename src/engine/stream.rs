@@ -95,16 +95,12 @@ pub(super) fn overwrite_streaming<const N: usize>(
     let mut from = 0;
     while from < len {
         let n = per_part.min(len - from);
-        let mut out = Some(if direct {
+        let out = if direct {
             runs[0].part(from, n)
         } else {
             runs[0].redirected(&mut part, n)
-        });
-        let parts = std::array::from_fn(|k| match k {
-            0 => out.take().expect("operand 0 comes first"),
-            _ => runs[k].part(from, n),
-        });
-        body(parts);
+        };
+        body(parts(out, &runs, from, n));
         if !direct {
             // SAFETY: `runs[0]` is the output's contiguous run (checked above), so its
             // elements `from..from + n` are `n * size` writable bytes that no other run of
@@ -120,6 +116,23 @@ pub(super) fn overwrite_streaming<const N: usize>(
         from += n;
     }
     fence();
+}
+
+/// `out` as operand 0's run, and elements `from..from + n` of the other runs. (A function
+/// rather than an `array::from_fn` closure in the caller, so that it is compiled once per
+/// operand count, not once per kernel body.)
+#[inline(always)]
+fn parts<'p, const N: usize>(
+    out: Run<'p>,
+    runs: &[Run<'p>; N],
+    from: usize,
+    n: usize,
+) -> [Run<'p>; N] {
+    let mut out = Some(out);
+    std::array::from_fn(|k| match k {
+        0 => out.take().expect("operand 0 comes first"),
+        _ => runs[k].part(from, n),
+    })
 }
 
 /// Copies `len` bytes from `src` to `dst` with non-temporal stores for the 16-byte-aligned

@@ -5,6 +5,7 @@
 //! in tiles of `TQ x TP` elements, the lines it touches in one tile stay in L1 for the whole
 //! tile.
 
+use super::plan::shifted;
 use super::Plan;
 use std::ops::Range;
 
@@ -46,8 +47,12 @@ impl<const N: usize> Plan<N> {
             if self.strides[op][q].unsigned_abs() >= stride_p {
                 continue;
             }
-            let tq = (TQ_BYTES / size.max(1)).clamp(16, 128);
-            let tp = (TP_BYTES / itemsizes[0].max(1)).clamp(TP, 4 * TP);
+            // No longer than the axes: the same tiles, and a small array's staging scratch
+            // (zeroed on every call) only as large as the array.
+            let tq = (TQ_BYTES / size.max(1)).clamp(16, 128).min(self.dims[q]);
+            let tp = (TP_BYTES / itemsizes[0].max(1))
+                .clamp(TP, 4 * TP)
+                .min(self.dims[p]);
             return Some(Tiles { q, tp, tq });
         }
         None
@@ -77,35 +82,41 @@ impl<const N: usize> Plan<N> {
         let p = self.dims.len() - 1;
         let (dp, dq) = (self.dims[p], self.dims[t.q]);
         let bands = dq.div_ceil(t.tq);
-        let others: smallvec::SmallVec<[usize; 6]> = (0..p).filter(|&k| k != t.q).collect();
+        let others = other_axes(p, t.q);
+        let sp = self.axis_strides(p);
         for unit in units {
-            // Unravel: the band is the fastest-varying part of the unit index.
-            let band = unit % bands;
-            let mut rest = unit / bands;
-            let mut offs = self.offsets;
-            for &k in others.iter().rev() {
-                let i = rest % self.dims[k];
-                rest /= self.dims[k];
-                for (op, o) in offs.iter_mut().enumerate() {
-                    *o += i as isize * self.strides[op][k];
-                }
-            }
-            let q0 = band * t.tq;
-            let q_len = t.tq.min(dq - q0);
-            for (op, o) in offs.iter_mut().enumerate() {
-                *o += q0 as isize * self.strides[op][t.q];
-            }
+            let (offs, q_len) = self.band_start(t, unit, bands, &others);
             let mut p0 = 0;
             while p0 < dp {
                 let p_len = t.tp.min(dp - p0);
-                f(
-                    std::array::from_fn(|op| offs[op] + p0 as isize * self.strides[op][p]),
-                    q_len,
-                    p_len,
-                );
+                f(shifted(offs, p0 as isize, sp), q_len, p_len);
                 p0 += p_len;
             }
         }
+    }
+
+    /// The offsets where tile unit `unit` starts and its band's length along `t.q` (not
+    /// generic over the body, so compiled once per operand count; called once per band).
+    #[inline(never)]
+    fn band_start(
+        &self,
+        t: Tiles,
+        unit: usize,
+        bands: usize,
+        others: &[usize],
+    ) -> ([isize; N], usize) {
+        // Unravel: the band is the fastest-varying part of the unit index.
+        let band = unit % bands;
+        let mut rest = unit / bands;
+        let mut offs = self.offsets;
+        for &k in others.iter().rev() {
+            let i = rest % self.dims[k];
+            rest /= self.dims[k];
+            offs = shifted(offs, i as isize, self.axis_strides(k));
+        }
+        let q0 = band * t.tq;
+        let q_len = t.tq.min(self.dims[t.q] - q0);
+        (shifted(offs, q0 as isize, self.axis_strides(t.q)), q_len)
     }
 
     /// Each operand's stride along `axis`.
@@ -124,8 +135,15 @@ impl<const N: usize> Plan<N> {
         let sq = self.axis_strides(t.q);
         self.for_each_tile(t, units, |offs, q_len, p_len| {
             for j in 0..q_len as isize {
-                f(std::array::from_fn(|op| offs[op] + j * sq[op]), p_len);
+                f(shifted(offs, j, sq), p_len);
             }
         });
     }
+}
+
+/// The axes before `p` other than `q`: those a tile unit unravels (a plain function, so that
+/// it is compiled once rather than in every kernel's tile walk).
+#[inline(never)]
+fn other_axes(p: usize, q: usize) -> smallvec::SmallVec<[usize; 6]> {
+    (0..p).filter(|&k| k != q).collect()
 }

@@ -7,7 +7,7 @@
 //! each part in its own elements.
 
 use super::par::{chunks, for_chunks};
-use super::run::{plan_of, run_ptrs, Run, Typed};
+use super::run::{plan_of, run_ptrs, runs_of, Run, Typed};
 use super::{schedule, worth_splitting, Plan, RunPtr};
 use std::ops::Range;
 
@@ -125,48 +125,67 @@ impl<const N: usize> Walk<N> {
     /// The runs of positions `range`, one call of `body` per run of the plan.
     fn runs(&self, range: Range<usize>, body: &mut impl FnMut([Run<'_>; N])) {
         self.plan.for_each_run(range, |offs, len| {
-            let runs = std::array::from_fn(|k| {
-                let ptr = RunPtr {
-                    // SAFETY: the plan yields element offsets of the operands' validated
-                    // layouts (a C-index operand forms no pointer).
-                    ptr: unsafe { self.ops[k].at(offs[k]) },
-                    stride: self.inner[k],
-                };
-                // SAFETY: the run's `len` elements are elements of operand k's layout
-                // holding its type; only operand 0 of a writing walk is written, and the
-                // parts of one walk are disjoint ranges of positions, hence of its elements;
-                // the inputs are apart from it (fresh outputs, or detached by the kernel).
-                unsafe { Run::new(ptr, len, self.ops[k].holds(), self.writes(k), true) }.at(offs[k])
-            });
-            body(runs)
+            // SAFETY: a run of this walk's plan.
+            body(unsafe { self.runs_at(offs, len) })
         });
+    }
+
+    /// The runs of one step of the plan. (Here rather than in the walks' closures, so that
+    /// it is compiled once per operand count, not once per kernel body.)
+    ///
+    /// # Safety
+    /// `offs` and `len` are a run of `self.plan`, within one part of the walk.
+    #[inline(always)]
+    unsafe fn runs_at(&self, offs: [isize; N], len: usize) -> [Run<'_>; N] {
+        std::array::from_fn(|k| {
+            let ptr = RunPtr {
+                // SAFETY: the plan yields element offsets of the operands' validated
+                // layouts (a C-index operand forms no pointer).
+                ptr: unsafe { self.ops[k].at(offs[k]) },
+                stride: self.inner[k],
+            };
+            // SAFETY: the run's `len` elements are elements of operand k's layout
+            // holding its type; only operand 0 of a writing walk is written, and the
+            // parts of one walk are disjoint ranges of positions, hence of its elements;
+            // the inputs are apart from it (fresh outputs, or detached by the kernel).
+            unsafe { Run::new(ptr, len, self.ops[k].holds(), self.writes(k), true) }.at(offs[k])
+        })
     }
 
     /// The lanes of positions `range`, one call of `body` per position.
     fn lane_steps(&self, range: Range<usize>, body: &mut impl FnMut([Run<'_>; N])) {
         self.plan.for_each_run(range, |offs, len| {
             for i in 0..len as isize {
-                let runs = std::array::from_fn(|k| {
-                    let off = offs[k] + i * self.inner[k];
-                    let (d, s) = self.lanes[k];
-                    let ptr = RunPtr {
-                        // An empty lane (never read) forms no pointer into the buffer.
-                        ptr: if d == 0 {
-                            std::ptr::NonNull::dangling().as_ptr()
-                        } else {
-                            // SAFETY: `off` is the offset of element 0 of a lane of operand k
-                            // (its offset plus kept indices times their strides).
-                            unsafe { self.ops[k].at(off) }
-                        },
-                        stride: s,
-                    };
-                    // SAFETY: element j < d of the lane is `off + j * s`, an element of the
-                    // validated layout; each position's lanes belong to one part only.
-                    unsafe { Run::new(ptr, d, self.ops[k].holds(), self.writes(k), true) }.at(off)
-                });
-                body(runs);
+                // SAFETY: position `i < len` of a run of this walk's plan.
+                body(unsafe { self.lanes_at(offs, i) });
             }
         });
+    }
+
+    /// The lanes of position `i` of the run at `offs` (compiled once per operand count).
+    ///
+    /// # Safety
+    /// `offs` is a run of `self.plan` (within one part of the walk) and `i` a position in it.
+    #[inline(always)]
+    unsafe fn lanes_at(&self, offs: [isize; N], i: isize) -> [Run<'_>; N] {
+        std::array::from_fn(|k| {
+            let off = offs[k] + i * self.inner[k];
+            let (d, s) = self.lanes[k];
+            let ptr = RunPtr {
+                // An empty lane (never read) forms no pointer into the buffer.
+                ptr: if d == 0 {
+                    std::ptr::NonNull::dangling().as_ptr()
+                } else {
+                    // SAFETY: `off` is the offset of element 0 of a lane of operand k
+                    // (its offset plus kept indices times their strides).
+                    unsafe { self.ops[k].at(off) }
+                },
+                stride: s,
+            };
+            // SAFETY: element j < d of the lane is `off + j * s`, an element of the
+            // validated layout; each position's lanes belong to one part only.
+            unsafe { Run::new(ptr, d, self.ops[k].holds(), self.writes(k), true) }.at(off)
+        })
     }
 
     /// Cuts the walk into [`BLOCK`] positions and runs `block` on each (in parallel when
@@ -292,14 +311,11 @@ fn accumulate(shape: &[usize], a: &Typed, o: &Typed, body: &(impl Fn([Run<'_>; 2
         let ops = [a, o];
         // SAFETY: the plan was made over `ops`.
         let ptrs = unsafe { run_ptrs(&ops, inner, offs) };
-        let runs = std::array::from_fn(|k| {
-            let ptr = ptrs[k];
-            // SAFETY: operand 1, a fresh output (or one block's slot), is written; this walk
-            // alone touches its elements (the callers split only into disjoint bands or
-            // slots, and fold slots in on one thread); the input is apart from it.
-            unsafe { Run::new(ptr, len, ops[k].holds(), k == 1 && o.writable(), true) }
-        });
-        body(runs)
+        let written = if o.writable() { Some(1) } else { None };
+        // SAFETY: operand 1, a fresh output (or one block's slot), is written; this walk
+        // alone touches its elements (the callers split only into disjoint bands or slots,
+        // and fold slots in on one thread); the input is apart from it.
+        body(unsafe { runs_of(&ops, ptrs, len, written, true) })
     });
 }
 

@@ -8,9 +8,20 @@ use super::operand::{detach, fresh, input, output};
 use super::zip::{run_1, run_2, run_3};
 use crate::array::Array;
 use crate::element::Element;
-use crate::engine::{Holds, Run};
+use crate::engine::{Holds, Run, Typed};
 use crate::error::Result;
 use crate::view::{RawView, View, ViewMut};
+
+/// The output followed by the inputs, as the walks take their operands. (A function rather
+/// than an `array::from_fn` closure in the macro, so that it is compiled once per operand
+/// count, not once per kernel.)
+pub(crate) fn with_output<'t, const M: usize, const N: usize>(
+    out: &'t Typed,
+    ins: &'t [Typed; M],
+) -> [&'t Typed; N] {
+    assert_eq!(N, M + 1, "one output and M inputs");
+    std::array::from_fn(|i| if i == 0 { out } else { &ins[i - 1] })
+}
 
 /// The shared body of the element-wise kernels (1 to 6 inputs): the formats checked, overlap
 /// with the output resolved as NumPy does, then the engine's executor runs `$run` over one run
@@ -47,7 +58,7 @@ macro_rules! elementwise {
             }),+];
             let _ = k;
             let out = output::<$U>(out_view)?;
-            let all = std::array::from_fn(|i| if i == 0 { &out } else { &ops[i - 1] });
+            let all = $crate::kernels::elementwise::with_output(&out, &ops);
             elementwise!(@walk $par, &shape, all, fused, |[o, ins @ ..]: [Run<'_>; { [$(stringify!($T)),+].len() + 1 }]| {
                 $run(o, ins, elementwise!(@f $par, $f))
             });

@@ -65,11 +65,11 @@ pub(crate) fn walk<const N: usize>(
         Some(t) => {
             let units = plan.tile_units(t);
             schedule(units, tile_bytes(plan, units, per_element), parallel, |r| {
-                plan.for_each_tiled_run(t, r, &run)
+                plan.for_each_tiled_run(t, r, inlined2(&run))
             });
         }
         None => schedule(plan.count(), per_element, parallel, |r| {
-            plan.for_each_run(r, &run)
+            plan.for_each_run(r, inlined2(&run))
         }),
     }
 }
@@ -86,7 +86,7 @@ pub(crate) fn walk_tiles<const N: usize>(
     let units = plan.tile_units(t);
     let per_unit = tile_bytes(plan, units, itemsizes.iter().sum());
     schedule(units, per_unit, parallel, |r| {
-        plan.for_each_tile(t, r, &tile)
+        plan.for_each_tile(t, r, inlined3(&tile))
     });
 }
 
@@ -108,4 +108,20 @@ fn for_chunks_dyn(work: usize, n: usize, f: &(dyn Fn(Range<usize>) + Sync)) {
             f(a..b);
         }
     });
+}
+
+/// `f` as an `FnMut` that is inlined where it is called. Passing `&f` instead goes through
+/// the standard library's `FnMut for &F` forwarding, which the optimiser may leave as a call
+/// per run, and then the kernel body is not inlined into the walk's loop either.
+#[inline(always)]
+pub(super) fn inlined2<A, B, F: Fn(A, B) + ?Sized>(f: &F) -> impl FnMut(A, B) + '_ {
+    #[inline(always)]
+    move |a, b| f(a, b)
+}
+
+/// [`inlined2`] for three arguments.
+#[inline(always)]
+fn inlined3<A, B, C, F: Fn(A, B, C) + ?Sized>(f: &F) -> impl FnMut(A, B, C) + '_ {
+    #[inline(always)]
+    move |a, b, c| f(a, b, c)
 }

@@ -661,32 +661,39 @@ pub(crate) fn runs_seq<const N: usize>(
     }
 }
 
-/// [`runs_seq`], split across rayon's pool when large (chunks write disjoint output
-/// elements).
+/// [`runs_seq`] for a `Fn` body, split across rayon's pool when `parallel` is set and the
+/// walk is large (chunks write disjoint output elements). Kernels that offer both forms call
+/// this one with a flag, so that each body is compiled once.
 pub(crate) fn runs_par<const N: usize>(
     shape: &[usize],
     ops: [&Typed; N],
     fused: bool,
+    parallel: bool,
     body: impl Fn([Run<'_>; N]) + Sync,
 ) {
     let plan = plan_of(shape, &ops);
     let (sizes, bytes) = (sizes_of(&ops), bytes_of(&ops));
     if streams(fused, &plan, sizes) {
         let inner = plan.inner_strides();
-        return walk(&plan, sizes, true, |offs, len| {
+        return walk(&plan, sizes, parallel, |offs, len| {
             // SAFETY: as in `runs_seq`; chunks are disjoint runs.
             let runs = unsafe { make_runs(&ops, run_ptrs(&ops, inner, offs), len, fused) };
             overwrite_streaming(runs, &mut |r| body(r))
         });
     }
     // SAFETY: as in `runs_seq`; chunks are disjoint runs or tiles.
-    let step = |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) });
+    // Inlined into each walk below (the attribute needs a call argument's position), so that
+    // the body is inlined into the tile loops too: a staged tile's rows are short.
+    let step = std::convert::identity(
+        #[inline(always)]
+        |ptrs: [RunPtr; N], len: usize| body(unsafe { make_runs(&ops, ptrs, len, fused) }),
+    );
     match staging(&plan, sizes) {
         // SAFETY: as in `runs_seq`; each chunk writes the output elements of its own tiles.
-        Some(staged) => unsafe { walk_staged_par(&plan, staged, bytes, sizes, step) },
+        Some(staged) => unsafe { walk_staged_par(&plan, staged, bytes, sizes, parallel, step) },
         None => {
             let inner = plan.inner_strides();
-            walk(&plan, sizes, true, |offs, len| {
+            walk(&plan, sizes, parallel, |offs, len| {
                 // SAFETY: the plan was made over `ops`.
                 step(unsafe { run_ptrs(&ops, inner, offs) }, len)
             })

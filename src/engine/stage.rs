@@ -5,7 +5,7 @@
 //! compiler vectorises.
 
 use super::copy::copy_tile;
-use super::par::{schedule, tile_bytes};
+use super::par::{inlined2, schedule, tile_bytes};
 use super::tile::Tiles;
 use super::Plan;
 use crate::raw::RawBytes;
@@ -211,15 +211,26 @@ pub(crate) unsafe fn walk_staged_par<const N: usize>(
     staged: (Tiles, [bool; N]),
     bytes: [RawBytes; N],
     itemsizes: [usize; N],
+    parallel: bool,
     run: impl Fn([RunPtr; N], usize) + Sync,
 ) {
     let units = plan.tile_units(staged.0);
     let per_unit = tile_bytes(plan, units, itemsizes.iter().sum());
-    // Not worth splitting: one call over every tile, with one scratch buffer.
-    schedule(units, per_unit, true, |r| {
+    // Not split (not asked, or not worth it): one call over every tile, one scratch buffer.
+    schedule(units, per_unit, parallel, |r| {
         let mut buf = scratch(staged.0, itemsizes, staged.1);
         // SAFETY: forwarded; chunks are disjoint ranges of tiles.
-        unsafe { staged_units(plan, staged, bytes, itemsizes, r, &mut buf, &mut &run) }
+        unsafe {
+            staged_units(
+                plan,
+                staged,
+                bytes,
+                itemsizes,
+                r,
+                &mut buf,
+                &mut inlined2(&run),
+            )
+        }
     });
 }
 

@@ -176,11 +176,9 @@ fn map_to<T: Element, U: Element>(
     parallel: bool,
     f: impl Fn(T) -> U + Sync,
 ) -> Result<Option<Array>> {
-    match (target, parallel) {
-        (Target::Fresh, false) => v.map(f).map(Some),
-        (Target::Fresh, true) => v.par_map(f).map(Some),
-        (Target::Into(dst), false) => dst.map_into(v, f).map(|()| None),
-        (Target::Into(dst), true) => dst.par_map_into(v, f).map(|()| None),
+    match target {
+        Target::Fresh => v.map_if(f, parallel).map(Some),
+        Target::Into(dst) => dst.map_into_if(v, f, parallel).map(|()| None),
     }
 }
 
@@ -219,10 +217,6 @@ fn half_slices<T: Numeric, U: Element + CastFrom<T>>(
             }
         }
     };
-    if parallel {
-        crate::engine::runs_par(&shape, [&o, &a], same, body);
-    } else {
-        crate::engine::runs_seq(&shape, [&o, &a], same, body);
-    }
+    crate::engine::runs_par(&shape, [&o, &a], same, parallel, body);
     Ok(fresh_out)
 }

@@ -27,7 +27,7 @@ pub(crate) fn with_output<'t, const M: usize, const N: usize>(
 /// with the output resolved as NumPy does, then the engine's executor runs `$run` over one run
 /// per operand, sequentially or in parallel.
 macro_rules! elementwise {
-    ($par:ident, $out:expr, $U:ty, [$(($raw:expr, $T:ty)),+], $run:ident, $f:ident) => {{
+    ($par:tt, $out:expr, $U:ty, [$(($raw:expr, $T:ty)),+], $run:ident, $f:ident) => {{
         let out_view: &mut ViewMut<'_> = $out;
         let out_holds = Holds::of::<$U>(&out_view.raw.format);
         let flat = crate::engine::flat(
@@ -59,7 +59,8 @@ macro_rules! elementwise {
             let _ = k;
             let out = output::<$U>(out_view)?;
             let all = $crate::kernels::elementwise::with_output(&out, &ops);
-            elementwise!(@walk $par, &shape, all, fused, |[o, ins @ ..]: [Run<'_>; { [$(stringify!($T)),+].len() + 1 }]| {
+            // Inlined into every walk that runs it: a run is often a short row of a tile.
+            elementwise!(@walk $par, &shape, all, fused, #[inline(always)] |[o, ins @ ..]: [Run<'_>; { [$(stringify!($T)),+].len() + 1 }]| {
                 $run(o, ins, elementwise!(@f $par, $f))
             });
             drop(keep);
@@ -69,14 +70,19 @@ macro_rules! elementwise {
     }};
     (@parallel seq) => { false };
     (@parallel par) => { true };
+    (@parallel (flag $p:expr)) => { $p };
     (@walk seq, $shape:expr, $ops:ident, $fused:ident, $body:expr) => {
         crate::engine::runs_seq($shape, $ops, $fused, $body)
     };
     (@walk par, $shape:expr, $ops:ident, $fused:ident, $body:expr) => {
-        crate::engine::runs_par($shape, $ops, $fused, $body)
+        crate::engine::runs_par($shape, $ops, $fused, true, $body)
+    };
+    (@walk (flag $p:expr), $shape:expr, $ops:ident, $fused:ident, $body:expr) => {
+        crate::engine::runs_par($shape, $ops, $fused, $p, $body)
     };
     (@f seq, $f:ident) => { &mut $f };
     (@f par, $f:ident) => { &mut &$f };
+    (@f (flag $p:expr), $f:ident) => { &mut &$f };
 }
 pub(super) use elementwise;
 
@@ -197,6 +203,58 @@ impl<'a> View<'a> {
             run_3,
             f
         )?;
+        Ok(out)
+    }
+}
+
+/// The kernels' own element-wise calls (arithmetic, conversions), sequential or parallel by a
+/// flag: one compiled body per operation serves both forms, and the forms that allocate their
+/// output.
+impl ViewMut<'_> {
+    /// [`ViewMut::par_map_into`] when `parallel`, else [`ViewMut::map_into`].
+    pub(crate) fn map_into_if<T: Element, U: Element>(
+        &mut self,
+        src: &View<'_>,
+        f: impl Fn(T) -> U + Sync,
+        parallel: bool,
+    ) -> Result<()> {
+        elementwise!((flag parallel), self, U, [(src.raw, T)], run_1, f)
+    }
+
+    /// [`ViewMut::par_zip_map_into`] when `parallel`, else [`ViewMut::zip_map_into`].
+    pub(crate) fn zip_map_into_if<A: Element, B: Element, U: Element>(
+        &mut self,
+        a: &View<'_>,
+        b: &View<'_>,
+        f: impl Fn(A, B) -> U + Sync,
+        parallel: bool,
+    ) -> Result<()> {
+        elementwise!((flag parallel), self, U, [(a.raw, A), (b.raw, B)], run_2, f)
+    }
+}
+
+impl<'a> View<'a> {
+    /// [`View::par_map`] when `parallel`, else [`View::map`].
+    pub(crate) fn map_if<T: Element, U: Element>(
+        &self,
+        f: impl Fn(T) -> U + Sync,
+        parallel: bool,
+    ) -> Result<Array> {
+        let (mut out, _) = fresh::<U>(self.shape())?;
+        out.view_mut().map_into_if(self, f, parallel)?;
+        Ok(out)
+    }
+
+    /// [`View::par_zip_map`] when `parallel`, else [`View::zip_map`].
+    pub(crate) fn zip_map_if<A: Element, B: Element, U: Element>(
+        &self,
+        other: &View<'_>,
+        f: impl Fn(A, B) -> U + Sync,
+        parallel: bool,
+    ) -> Result<Array> {
+        let shape = crate::layout::broadcast_shapes(&[self.shape(), other.shape()])?;
+        let (mut out, _) = fresh::<U>(&shape)?;
+        out.view_mut().zip_map_into_if(self, other, f, parallel)?;
         Ok(out)
     }
 }
@@ -322,11 +380,7 @@ impl<'a> ViewMut<'a> {
             }
         };
         let shape = &self.raw.layout.shape;
-        if parallel {
-            crate::engine::runs_par(shape, [&out], false, body);
-        } else {
-            crate::engine::runs_seq(shape, [&out], false, body);
-        }
+        crate::engine::runs_par(shape, [&out], false, parallel, body);
         Ok(())
     }
 }

@@ -132,16 +132,31 @@ fn check_op(s: Scalar, op: Op) -> Result<()> {
 fn binary(a: &View<'_>, b: &View<'_>, op: Op, par: bool) -> Result<Array> {
     let s = same_scalar(a, b)?;
     check_op(s, op)?;
-    with_real_scalar!(s, T => match (op, par) {
-        (Op::Add, false) => a.zip_map(b, |x: T, y: T| x.add(y)),
-        (Op::Add, true) => a.par_zip_map(b, |x: T, y: T| x.add(y)),
-        (Op::Sub, false) => a.zip_map(b, |x: T, y: T| x.sub(y)),
-        (Op::Sub, true) => a.par_zip_map(b, |x: T, y: T| x.sub(y)),
-        (Op::Mul, false) => a.zip_map(b, |x: T, y: T| x.mul(y)),
-        (Op::Mul, true) => a.par_zip_map(b, |x: T, y: T| x.mul(y)),
-        (Op::Div, false) => a.zip_map(b, |x: T, y: T| x.true_div(y)),
-        (Op::Div, true) => a.par_zip_map(b, |x: T, y: T| x.true_div(y)),
+    with_real_scalar!(s, T => match op {
+        Op::Add => a.zip_map_if(b, add_elements::<T>, par),
+        Op::Sub => a.zip_map_if(b, sub_elements::<T>, par),
+        Op::Mul => a.zip_map_if(b, mul_elements::<T>, par),
+        Op::Div => a.zip_map_if(b, div_elements::<T>, par),
     }, Err(not_real(s, "arithmetic")))
+}
+
+// The four operations as functions rather than closures: each is then one type, so
+// `binary` (sequential or parallel) and `binary_into` share one compiled kernel per type.
+#[inline(always)]
+fn add_elements<T: Arith>(x: T, y: T) -> T {
+    x.add(y)
+}
+#[inline(always)]
+fn sub_elements<T: Arith>(x: T, y: T) -> T {
+    x.sub(y)
+}
+#[inline(always)]
+fn mul_elements<T: Arith>(x: T, y: T) -> T {
+    x.mul(y)
+}
+#[inline(always)]
+fn div_elements<T: Arith>(x: T, y: T) -> T::Quot {
+    x.true_div(y)
 }
 
 /// `x` as a `T`, refused unless exact.
@@ -160,15 +175,11 @@ fn scalar(a: &View<'_>, x: f64, op: Op, par: bool) -> Result<Array> {
     check_op(s, op)?;
     with_real_scalar!(s, T => {
         let c: T = exact(x)?;
-        match (op, par) {
-            (Op::Add, false) => a.map(|v: T| v.add(c)),
-            (Op::Add, true) => a.par_map(|v: T| v.add(c)),
-            (Op::Sub, false) => a.map(|v: T| v.sub(c)),
-            (Op::Sub, true) => a.par_map(|v: T| v.sub(c)),
-            (Op::Mul, false) => a.map(|v: T| v.mul(c)),
-            (Op::Mul, true) => a.par_map(|v: T| v.mul(c)),
-            (Op::Div, false) => a.map(|v: T| v.true_div(c)),
-            (Op::Div, true) => a.par_map(|v: T| v.true_div(c)),
+        match op {
+            Op::Add => a.map_if(move |v: T| v.add(c), par),
+            Op::Sub => a.map_if(move |v: T| v.sub(c), par),
+            Op::Mul => a.map_if(move |v: T| v.mul(c), par),
+            Op::Div => a.map_if(move |v: T| v.true_div(c), par),
         }
     }, Err(not_real(s, "arithmetic")))
 }
@@ -177,10 +188,10 @@ fn binary_into(out: &mut ViewMut<'_>, a: &View<'_>, b: &View<'_>, op: Op) -> Res
     let s = same_scalar(a, b)?;
     check_op(s, op)?;
     with_real_scalar!(s, T => match op {
-        Op::Add => out.par_zip_map_into(a, b, |x: T, y: T| x.add(y)),
-        Op::Sub => out.par_zip_map_into(a, b, |x: T, y: T| x.sub(y)),
-        Op::Mul => out.par_zip_map_into(a, b, |x: T, y: T| x.mul(y)),
-        Op::Div => out.par_zip_map_into(a, b, |x: T, y: T| x.true_div(y)),
+        Op::Add => out.zip_map_into_if(a, b, add_elements::<T>, true),
+        Op::Sub => out.zip_map_into_if(a, b, sub_elements::<T>, true),
+        Op::Mul => out.zip_map_into_if(a, b, mul_elements::<T>, true),
+        Op::Div => out.zip_map_into_if(a, b, div_elements::<T>, true),
     }, Err(not_real(s, "arithmetic")))
 }
 

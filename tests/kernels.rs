@@ -962,3 +962,31 @@ fn copy_from_follows_the_overlap_policy() {
         assert_eq!(buf, want, "par {par}");
     }
 }
+
+/// sum_axis over a slow axis follows its documented order exactly: blocks of 128 indices,
+/// each summed in index order, the blocks' sums added in order. The reference is plain
+/// scalar code, so this also holds the row loop (vectorised for AVX2 where the processor has
+/// it, SSE2 otherwise) to the same bits.
+#[test]
+fn sum_axis_over_a_slow_axis_is_blocked_in_index_order() {
+    const BLOCK: usize = 128;
+    let (rows, cols) = if cfg!(miri) { (9, 5) } else { (1000, 37) };
+    let block = if cfg!(miri) { 4 } else { BLOCK };
+    let data: Vec<f32> = (0..rows * cols)
+        .map(|i| ((i * 7919) % 1013) as f32 * 1.37e-3 + 1e-6 * i as f32)
+        .collect();
+    let v = View::from_slice(&data).reshape(&[rows, cols]).unwrap();
+    let mut expect = vec![0f32; cols];
+    for (j, lo) in (0..rows).step_by(block).enumerate() {
+        for (c, e) in expect.iter_mut().enumerate() {
+            let mut s = 0f32;
+            for r in lo..(lo + block).min(rows) {
+                s = std::hint::black_box(s + data[r * cols + c]);
+            }
+            *e = if j == 0 { s } else { *e + s };
+        }
+    }
+    let got = v.sum_axis::<f32>(0).unwrap().to_vec::<f32>().unwrap();
+    let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&got), bits(&expect));
+}

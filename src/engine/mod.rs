@@ -16,6 +16,8 @@
 //!   rule, fill), safe to call because they take views, not offsets;
 //! - `copy.rs`, the byte-copy bodies (memcpy runs, reversed runs, SIMD tile transposes) over
 //!   byte operands ([`Typed::layout_bytes`]);
+//! - `wide.rs`, loops compiled for AVX2 when the processor has it (the row loop of axis
+//!   reductions);
 //! - `par.rs`, the schedule: the one place that decides whether and how a walk is split across
 //!   rayon's pool (`schedule`), for runs, tiles, staged tiles, chunks and reduction blocks.
 
@@ -28,6 +30,7 @@ mod stream;
 mod tile;
 mod views;
 mod walk;
+mod wide;
 
 use copy::copy_elements;
 use par::walk_tiles;
@@ -37,3 +40,4 @@ pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 pub(crate) use views::{copy_view, fill, gather, gather_into};
 pub(crate) use walk::{block_slots, reduce_blocks, reduce_into, Part, Walk, BLOCK};
+pub(crate) use wide::with_avx2;

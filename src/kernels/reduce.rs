@@ -507,9 +507,12 @@ fn along_axis<T: Element, A: Element>(
 fn step_rows<X: Element, A: Element>(xs: Run<'_>, ys: Run<'_>, f: &impl Fn(A, X) -> A) {
     let (xs, mut ys) = (xs.lane::<X>(), ys.lane_mut::<A>());
     if let (Some(xs), Some(ys)) = (xs.as_slice(), ys.as_mut_slice()) {
-        for (y, &x) in ys.iter_mut().zip(xs) {
-            *y = f(*y, x);
-        }
+        // Each output element's operations are the same at any vector width.
+        crate::engine::with_avx2(|| {
+            for (y, &x) in ys.iter_mut().zip(xs) {
+                *y = f(*y, x);
+            }
+        });
         return;
     }
     assert_eq!(xs.len(), ys.len());

@@ -137,19 +137,17 @@ impl<const N: usize> Walk<N> {
     /// `offs` and `len` are a run of `self.plan`, within one part of the walk.
     #[inline(always)]
     unsafe fn runs_at(&self, offs: [isize; N], len: usize) -> [Run<'_>; N] {
-        std::array::from_fn(|k| {
-            let ptr = RunPtr {
-                // SAFETY: the plan yields element offsets of the operands' validated
-                // layouts (a C-index operand forms no pointer).
-                ptr: unsafe { self.ops[k].at(offs[k]) },
-                stride: self.inner[k],
-            };
-            // SAFETY: the run's `len` elements are elements of operand k's layout
-            // holding its type; only operand 0 of a writing walk is written, and the
-            // parts of one walk are disjoint ranges of positions, hence of its elements;
-            // the inputs are apart from it (fresh outputs, or detached by the kernel).
-            unsafe { Run::new(ptr, len, self.ops[k].holds(), self.writes(k), true) }.at(offs[k])
-        })
+        let ops: [&Typed; N] = std::array::from_fn(|k| &self.ops[k]);
+        let written = self.write.filter(|&k| self.writes(k));
+        // SAFETY: the plan yields element offsets of the operands' validated layouts (a
+        // C-index operand forms no pointer). The run's `len` elements are elements of each
+        // operand's layout holding its type; only operand 0 of a writing walk is written, and
+        // the parts of one walk are disjoint ranges of positions, hence of its elements; the
+        // inputs are apart from it (fresh outputs, or detached by the kernel).
+        let runs = unsafe { runs_of(&ops, run_ptrs(&ops, self.inner, offs), len, written, true) };
+        // Each run also carries its plan offset (an index operand's flat C index).
+        let mut offs = offs.into_iter();
+        runs.map(|r| r.at(offs.next().expect("one offset per operand")))
     }
 
     /// The lanes of positions `range`, one call of `body` per position.

@@ -104,9 +104,7 @@ impl<'a> View<'a> {
 
     /// [`View::map`], split across rayon's pool for large views.
     pub fn par_map<T: Element, U: Element>(&self, f: impl Fn(T) -> U + Sync) -> Result<Array> {
-        let (mut out, _) = fresh::<U>(self.shape())?;
-        elementwise!(par, &mut out.view_mut(), U, [(self.raw, T)], run_1, f)?;
-        Ok(out)
+        self.map_if(f, true)
     }
 
     /// `f` applied to pairs of elements, broadcasting the two views against each other as
@@ -143,17 +141,7 @@ impl<'a> View<'a> {
         other: &View<'_>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<Array> {
-        let shape = crate::layout::broadcast_shapes(&[self.shape(), other.shape()])?;
-        let (mut out, _) = fresh::<U>(&shape)?;
-        elementwise!(
-            par,
-            &mut out.view_mut(),
-            U,
-            [(self.raw, A), (other.raw, B)],
-            run_2,
-            f
-        )?;
-        Ok(out)
+        self.zip_map_if(other, f, true)
     }
 
     /// `f` applied to triples of elements of three broadcast views, into a new [`Array`].
@@ -207,9 +195,9 @@ impl<'a> View<'a> {
     }
 }
 
-/// The kernels' own element-wise calls (arithmetic, conversions), sequential or parallel by a
-/// flag: one compiled body per operation serves both forms, and the forms that allocate their
-/// output.
+/// Element-wise calls sequential or parallel by a flag, for the crate's own kernels
+/// (arithmetic, conversions) and the public `par_` forms: one compiled body per operation
+/// serves both forms, and the forms that allocate their output.
 impl ViewMut<'_> {
     /// [`ViewMut::par_map_into`] when `parallel`, else [`ViewMut::map_into`].
     pub(crate) fn map_into_if<T: Element, U: Element>(
@@ -285,7 +273,7 @@ impl<'a> ViewMut<'a> {
         src: &View<'_>,
         f: impl Fn(T) -> U + Sync,
     ) -> Result<()> {
-        elementwise!(par, self, U, [(src.raw, T)], run_1, f)
+        self.map_into_if(src, f, true)
     }
 
     /// `self[i] = f(a[i], b[i])`, broadcasting the inputs to this view's shape.
@@ -316,7 +304,7 @@ impl<'a> ViewMut<'a> {
         b: &View<'_>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<()> {
-        elementwise!(par, self, U, [(a.raw, A), (b.raw, B)], run_2, f)
+        self.zip_map_into_if(a, b, f, true)
     }
 
     /// `self[i] = f(a[i], b[i], c[i])`, broadcasting the inputs to this view's shape.

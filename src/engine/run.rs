@@ -266,6 +266,22 @@ pub(crate) struct Run<'r> {
 }
 
 impl<'r> Run<'r> {
+    /// A run of no elements (a placeholder that bodies never see).
+    const EMPTY: Run<'r> = Run {
+        ptr: std::ptr::null_mut(),
+        at: 0,
+        stride: 0,
+        len: 0,
+        holds: Holds {
+            order: ByteOrder::Little,
+            kind: Kind::Bytes,
+            size: 0,
+        },
+        writable: false,
+        apart: false,
+        _walk: PhantomData,
+    };
+
     /// # Safety
     /// `ptr + i * stride` for `i < len` are elements of a validated layout whose format
     /// `holds` describes, alive for `'r`; when `writable`, nothing else reads or writes those
@@ -533,63 +549,59 @@ fn flat_runs<'r, const N: usize>(
     ops: [Raw<'r>; N],
     parallel: bool,
 ) -> Option<[Run<'r>; N]> {
-    let (o, _) = ops[0];
+    let (o, o_holds) = ops[0];
     assert!(std::ptr::eq(o, &out.raw), "operand 0 is the output");
-    let len = o.layout.len();
-    let is = o.itemsize();
-    if len == 0 || !o.layout.is_c_contiguous(is) || worth_streaming(len * is) {
+    let is = o_holds?.size;
+    let len = o.layout.c_dense_len(is)?;
+    if worth_streaming(len * is) {
         return None; // outputs worth streaming take the planned path, which streams
     }
-    let span = |r: &RawView| {
-        let start = r.bytes.addr() as isize + r.layout.offset;
-        (start, start + (len * r.itemsize()) as isize)
-    };
-    let (o_start, o_end) = span(o);
+    let o_start = o.bytes.addr() as isize + o.layout.offset;
+    let o_end = o_start + (len * is) as isize;
     let mut fused = false;
-    let mut touched = 0;
-    for (k, (r, holds)) in ops.iter().enumerate() {
-        if holds.is_none() {
-            return None;
-        }
-        touched += len * r.itemsize();
-        if k == 0 {
-            continue;
-        }
+    let mut touched = len * is;
+    for &(r, holds) in &ops[1..] {
+        // A format that holds the type has that type's size as its itemsize.
+        let size = holds?.size;
         if !crate::layout::same_shape(&r.layout.shape, &o.layout.shape)
-            || !r.layout.is_c_contiguous(r.itemsize())
+            || r.layout.c_dense_len(size).is_none()
         {
             return None;
         }
-        let (start, end) = span(r);
-        if start == o_start && r.itemsize() == is {
+        touched += len * size;
+        let start = r.bytes.addr() as isize + r.layout.offset;
+        if start == o_start && size == is {
             fused = true;
-        } else if start < o_end && o_start < end {
+        } else if start < o_end && o_start < start + (len * size) as isize {
             return None;
         }
     }
     if parallel && super::worth_splitting(len, touched / len) {
         return None;
     }
-    let runs = std::array::from_fn(|k| {
-        let (r, holds) = ops[k];
+    // A loop over an array of empty runs, not `array::from_fn`, whose closure the optimiser
+    // leaves out of line in the larger kernels.
+    let mut runs = [const { Run::EMPTY }; N];
+    for (k, &(r, holds)) in ops.iter().enumerate() {
         let holds = holds.expect("checked above");
         // SAFETY: the layout is valid, C-contiguous and not empty, so its offset is element
-        // 0's and its `len` elements follow at `itemsize` apart; the format holds the type;
+        // 0's and its `len` elements follow at `itemsize` (`holds.size`: a format that holds
+        // the type has its size) apart; the format holds the type;
         // operand 0 is the output; inputs are apart from it, or it element for element
         // (`fused`), in which case no run may become a slice.
-        unsafe {
+        runs[k] = unsafe {
             Run::new(
                 RunPtr {
                     ptr: r.bytes.at(r.layout.offset),
-                    stride: r.itemsize() as isize,
+                    stride: holds.size as isize,
                 },
                 len,
                 holds,
                 k == 0,
                 !fused,
             )
-        }
-    });
+        };
+    }
     Some(runs)
 }
 

@@ -64,6 +64,27 @@ impl Layout {
         contiguous(self.shape.iter().zip(&self.strides).rev(), itemsize)
     }
 
+    /// The number of elements when the view is C-contiguous (NumPy's rule) and not empty, in
+    /// one pass over the axes (small kernel calls ask this of every operand).
+    #[inline]
+    pub fn c_dense_len(&self, itemsize: usize) -> Option<usize> {
+        let (shape, strides) = (&self.shape[..], &self.strides[..]);
+        if let ([n], [s]) = (shape, strides) {
+            return (*n > 1 && *s == itemsize as isize || *n == 1).then_some(*n);
+        }
+        let mut expect = itemsize as isize;
+        let mut len = 1usize;
+        for (&d, &s) in shape.iter().zip(strides).rev() {
+            if d != 1 && s != expect {
+                // An empty axis makes any strides contiguous, but the walk is empty anyway.
+                return None;
+            }
+            expect = expect.wrapping_mul(d as isize);
+            len = len.wrapping_mul(d);
+        }
+        (len > 0).then_some(len)
+    }
+
     /// NumPy's Fortran-contiguity.
     pub fn is_f_contiguous(&self, itemsize: usize) -> bool {
         contiguous(self.shape.iter().zip(&self.strides), itemsize)
@@ -264,4 +285,32 @@ pub(crate) fn check_size(shape: &[usize], itemsize: usize) -> Result<()> {
                  left out, as NumPy does) exceeds isize::MAX bytes"
             ))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass `c_dense_len` agrees with NumPy's contiguity flag and the element
+        /// count on any geometry, contiguous or not.
+        #[test]
+        fn c_dense_len_is_contiguity_and_count(
+            axes in proptest::collection::vec((0usize..4, -3isize..25), 0..5),
+            itemsize in 1usize..5,
+        ) {
+            let layout = Layout {
+                shape: axes.iter().map(|a| a.0).collect(),
+                strides: axes.iter().map(|a| a.1).collect(),
+                offset: 0,
+            };
+            let want = (layout.is_c_contiguous(itemsize) && !layout.is_empty())
+                .then(|| layout.len());
+            prop_assert_eq!(layout.c_dense_len(itemsize), want);
+            // C-order strides are contiguous by construction.
+            let dense = Layout::c_contiguous(&layout.shape, itemsize);
+            prop_assert_eq!(dense.c_dense_len(itemsize), (!dense.is_empty()).then(|| dense.len()));
+        }
+    }
 }

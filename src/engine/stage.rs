@@ -1,8 +1,8 @@
 //! Staged tiles: an element-wise kernel whose input is transposed against the output
 //! (`a + b.T`) reads that input one element per cache line even when tiled. Copying each
-//! tile of it first, through the copy kernel's SIMD transpose, into a small contiguous buffer
-//! that stays in L1 turns the kernel's loop over the tile into a contiguous one, which the
-//! compiler vectorises.
+//! tile of it first, through the copy kernel's SIMD transpose, into a contiguous buffer (a
+//! tile: up to 256 KiB, in L2) turns the kernel's loop over the tile into a contiguous one,
+//! which the compiler vectorises.
 
 use super::copy::copy_tile;
 use super::par::{inlined2, schedule, tile_bytes};

@@ -293,6 +293,9 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        // Few cases under Miri, which interprets proptest's machinery too.
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 16 } else { 256 }))]
+
         /// The one-pass `c_dense_len` agrees with NumPy's contiguity flag and the element
         /// count on any geometry, contiguous or not.
         #[test]

@@ -268,7 +268,7 @@ proptest! {
     }
 
     #[test]
-    fn copies_of_transposed_and_reversed_views_match_the_gather(rows in 1usize..if cfg!(miri) { 12 } else { 80 }, cols in 1usize..if cfg!(miri) { 12 } else { 80 }, is in prop::sample::select(&[1usize, 2, 3, 4, 8][..]), seed in any::<u64>(), par in any::<bool>()) {
+    fn copies_of_transposed_and_reversed_views_match_the_gather(rows in 1usize..if cfg!(miri) { 12 } else { 300 }, cols in 1usize..if cfg!(miri) { 12 } else { 300 }, is in prop::sample::select(&[1usize, 2, 3, 4, 8][..]), seed in any::<u64>(), par in any::<bool>()) {
         let buf = bytes(rows * cols * is, seed);
         let fmt = format!("{is}s");
         let v = View::from_parts(&buf, &fmt, &[rows, cols], &[(cols * is) as isize, is as isize], 0).unwrap();
@@ -288,7 +288,7 @@ proptest! {
     /// inputs, in any byte order and alignment, sequential or parallel, and nothing else of the
     /// output buffer changes.
     #[test]
-    fn kernels_over_transposed_inputs_match_the_gather(rows in 1usize..if cfg!(miri) { 12 } else { 90 }, cols in 1usize..if cfg!(miri) { 12 } else { 90 }, (fa, fb) in prop::sample::select(&[("f", "f"), ("<f", ">f"), (">f", "<f"), ("d", ">d"), (">d", "<d"), ("i", "q"), (">i", "<q"), ("<h", "f"), (">h", ">f"), ("d", "f"), (">d", ">f")][..]), shift in 0usize..2, view in 0usize..4, par in any::<bool>(), seed in any::<u64>()) {
+    fn kernels_over_transposed_inputs_match_the_gather(rows in 1usize..if cfg!(miri) { 12 } else { 300 }, cols in 1usize..if cfg!(miri) { 12 } else { 300 }, (fa, fb) in prop::sample::select(&[("f", "f"), ("<f", ">f"), (">f", "<f"), ("d", ">d"), (">d", "<d"), ("i", "q"), (">i", "<q"), ("<h", "f"), (">h", ">f"), ("d", "f"), (">d", ">f")][..]), shift in 0usize..2, view in 0usize..4, par in any::<bool>(), seed in any::<u64>()) {
         let (ia, ib) = (Format::parse(fa).unwrap().itemsize(), Format::parse(fb).unwrap().itemsize());
         let mut abuf = bytes(rows * cols * ia + shift, seed);
         let mut bbuf = bytes(rows * cols * ib + shift, seed ^ 0x5555);

@@ -251,13 +251,29 @@ mod tests {
     }
 
     /// `a + b.T` for 4- and 8-byte elements stages `b.T` tile by tile (edges included, as the
-    /// shapes are not multiples of the SIMD block), sequentially and in parallel. Small enough
-    /// for Miri, which then checks the staging copies and the slices over the scratch buffer.
+    /// shapes are not multiples of the SIMD block), sequentially and in parallel. The small
+    /// shape is for Miri, which then checks the staging copies and the slices over the scratch
+    /// buffer; natively also one past a tile in both directions (tiles of 128 to 256 elements
+    /// a side here), whose parallel walk cuts its bands into pieces.
     #[test]
     fn staged_kernels_match_the_naive_sum() {
-        let (rows, cols) = (13, 10);
+        let shapes: &[(usize, usize)] = if cfg!(miri) {
+            &[(13, 10)]
+        } else {
+            &[(13, 10), (300, 600)]
+        };
+        for &(rows, cols) in shapes {
+            staged_sums(rows, cols);
+        }
+    }
+
+    /// [`staged_kernels_match_the_naive_sum`] for one shape.
+    fn staged_sums(rows: usize, cols: usize) {
         let a: Vec<f64> = (0..rows * cols).map(|i| i as f64).collect();
-        let b: Vec<f64> = (0..rows * cols).map(|i| (i * 1000) as f64).collect();
+        // Exact in f32 too (below 2^24), and scrambled so that a misplaced tile shows.
+        let b: Vec<f64> = (0..rows * cols)
+            .map(|i| (i * 7919 % 100_000 * 10) as f64)
+            .collect();
         let want: Vec<f64> = (0..rows * cols)
             .map(|k| a[k] + b[(k % cols) * rows + k / cols])
             .collect();
@@ -296,15 +312,16 @@ mod tests {
         }
     }
 
-    /// One-byte outputs take longer tiles along the output's rows (256 elements): `a + b.T` of
-    /// bytes past one tile in both directions, edges included, against the naive sum.
+    /// One-byte outputs take the longest tiles (256 elements along the output's rows, 1024
+    /// along the input's): `a + b.T` of bytes past one tile in both directions, edges
+    /// included, against the naive sum.
     #[test]
     #[cfg_attr(
         miri,
         ignore = "large; the f64/f32 case above covers the same code under Miri"
     )]
     fn staged_byte_kernels_past_one_tile_match_the_naive_sum() {
-        let (rows, cols) = (300, 270);
+        let (rows, cols) = (1100, 270);
         let a: Vec<u8> = (0..rows * cols).map(|i| (i * 7) as u8).collect();
         let b: Vec<u8> = (0..rows * cols).map(|i| (i * 13 + 5) as u8).collect();
         let want: Vec<u8> = (0..rows * cols)

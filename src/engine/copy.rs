@@ -591,13 +591,13 @@ mod tests {
     /// for Miri, which then checks the SIMD loads and stores too.
     #[test]
     fn transposed_copies_through_simd_blocks_match_the_gather() {
-        // Natively also shapes past one tile in both directions (tiles are 1 KiB along the
-        // source's rows, up to 1024 elements, by 64 to 256 elements along the destination's),
-        // with edges on both axes.
+        // Natively also shapes past one tile in both directions, with edges on both axes:
+        // walks within 2 MiB take tiles of 256-byte rows, larger ones (the last shape, for
+        // every element size) 1 KiB rows, up to 1024 elements along the source's rows.
         let big: &[(usize, usize)] = if cfg!(miri) {
             &[]
         } else {
-            &[(300, 270), (129, 517), (1100, 300)]
+            &[(300, 270), (129, 517), (1100, 1000)]
         };
         for is in [1usize, 2, 4, 8] {
             for &(rows, cols) in [(8, 8), (9, 13), (16, 10), (16, 16), (33, 18)]

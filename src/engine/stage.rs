@@ -253,8 +253,9 @@ mod tests {
     /// `a + b.T` for 4- and 8-byte elements stages `b.T` tile by tile (edges included, as the
     /// shapes are not multiples of the SIMD block), sequentially and in parallel. The small
     /// shape is for Miri, which then checks the staging copies and the slices over the scratch
-    /// buffer; natively also one past a tile in both directions (tiles of 128 to 256 elements
-    /// a side here), whose parallel walk cuts its bands into pieces.
+    /// buffer; natively also one past a tile in both directions (a walk of more than 2 MiB,
+    /// so tiles of 1 KiB rows: 128 to 256 elements a side here), whose parallel walk cuts its
+    /// bands into pieces.
     #[test]
     fn staged_kernels_match_the_naive_sum() {
         let shapes: &[(usize, usize)] = if cfg!(miri) {
@@ -312,9 +313,9 @@ mod tests {
         }
     }
 
-    /// One-byte outputs take the longest tiles (256 elements along the output's rows, 1024
-    /// along the input's): `a + b.T` of bytes past one tile in both directions, edges
-    /// included, against the naive sum.
+    /// One-byte outputs take the longest tiles along the output's rows (256 elements):
+    /// `a + b.T` of bytes past one tile in both directions, edges included, against the
+    /// naive sum.
     #[test]
     #[cfg_attr(
         miri,

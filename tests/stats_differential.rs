@@ -5,9 +5,11 @@
 //!
 //! Exact: result dtypes and shapes, errors (by Python exception class), argmin, argmax, any,
 //! all and cumsum (integers and floats: both add in order). Within a tolerance: float mean,
-//! var and std, because NumPy's pairwise summation uses 8 accumulators and blocks of 128 where
-//! ndview's uses 16 and blocks of 256 (and NumPy adds rows, not lanes, along an outer axis),
-//! so sums of more than 8 terms may round differently. Per lane of `n` values whose largest
+//! var and std, because NumPy adds rows, not lanes, along an outer axis, groups the terms of
+//! non-contiguous and byte-swapped views by its iterator's buffers, and computes a variance
+//! from a temporary array of deviations; ndview's summation is NumPy's pairwise one (bit for
+//! bit on 1-D and C-contiguous views: tests/sums_differential.rs), but these can round
+//! differently. Per lane of `n` values whose largest
 //! finite magnitude is `M`, with `eps` the machine epsilon of the result type and
 //! `k = 4 + 2 log2(n + 1)`:
 //! mean: `k eps M`; var: `k eps |var| + 4 n (k eps M)^2 / max(n - ddof, 1)` (the second term

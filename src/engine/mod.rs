@@ -39,5 +39,7 @@ pub(crate) use plan::Plan;
 pub(crate) use run::{all_runs, flat, runs_par, runs_seq, Holds, Run, Typed};
 use stage::{staging, walk_staged_par, walk_staged_seq, RunPtr};
 pub(crate) use views::{copy_view, fill, gather, gather_into};
-pub(crate) use walk::{block_slots, reduce_blocks, reduce_into, Part, Walk, BLOCK};
+pub(crate) use walk::{
+    block_slots, combine_pairwise, pairwise_cut, reduce_blocks, reduce_into, Part, Walk, BLOCK,
+};
 pub(crate) use wide::with_avx2;

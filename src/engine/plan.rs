@@ -32,6 +32,18 @@ impl<const N: usize> Plan<N> {
     /// Every operand must have `shape.len()` strides, and the offsets and strides must keep
     /// every visited element inside that operand's buffer (the views' validated geometry).
     pub fn new(shape: &[usize], strides: [&[isize]; N], offsets: [isize; N]) -> Plan<N> {
+        Plan::with_order(shape, strides, offsets, true)
+    }
+
+    /// [`Plan::new`]; with `flip` false, an axis whose strides are all negative is walked
+    /// in index order rather than memory order (for reductions whose result depends on the
+    /// order, as NumPy's reductions keep it).
+    pub fn with_order(
+        shape: &[usize],
+        strides: [&[isize]; N],
+        offsets: [isize; N],
+        flip: bool,
+    ) -> Plan<N> {
         debug_assert!(strides.iter().all(|s| s.len() == shape.len()));
         let count = shape.iter().product();
         let mut offsets = offsets;
@@ -42,7 +54,7 @@ impl<const N: usize> Plan<N> {
                     continue;
                 }
                 let mut s: [isize; N] = std::array::from_fn(|op| strides[op][k]);
-                if s.iter().all(|&x| x < 0) {
+                if flip && s.iter().all(|&x| x < 0) {
                     for op in 0..N {
                         offsets[op] += s[op] * (d as isize - 1);
                         s[op] = -s[op];

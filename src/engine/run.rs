@@ -618,16 +618,23 @@ fn bytes_of<const N: usize>(ops: &[&Typed; N]) -> [RawBytes; N] {
 
 /// The plan of a walk over `shape` of `ops` (operand 0 the output).
 pub(super) fn plan_of<const N: usize>(shape: &[usize], ops: &[&Typed; N]) -> Plan<N> {
+    plan_in(shape, ops, true)
+}
+
+/// [`plan_of`], in memory order (`flip`) or index order along negative axes
+/// ([`Plan::with_order`]).
+pub(super) fn plan_in<const N: usize>(shape: &[usize], ops: &[&Typed; N], flip: bool) -> Plan<N> {
     // Every walk plans here: in debug builds (the tests, Miri, the fuzzers) each operand is
     // checked to cover the shape it is walked over, as the safety argument assumes.
     debug_assert!(
         ops.iter().all(|o| o.covers(shape)),
         "an operand does not cover the walked shape {shape:?}"
     );
-    Plan::new(
+    Plan::with_order(
         shape,
         std::array::from_fn(|k| ops[k].strides.as_slice()),
         std::array::from_fn(|k| ops[k].offset),
+        flip,
     )
 }
 

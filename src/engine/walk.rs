@@ -7,7 +7,7 @@
 //! each part in its own elements.
 
 use super::par::{chunks, for_chunks};
-use super::run::{plan_of, run_ptrs, runs_of, Run, Typed};
+use super::run::{plan_in, plan_of, run_ptrs, runs_of, Run, Typed};
 use super::{schedule, worth_splitting, Plan, RunPtr};
 use std::ops::Range;
 
@@ -31,18 +31,24 @@ pub(crate) struct Walk<const N: usize> {
 impl<const N: usize> Walk<N> {
     /// A read-only walk of `ops` over `shape`.
     pub fn read(shape: &[usize], ops: [Typed; N]) -> Walk<N> {
-        Walk::make(shape, ops, [(1, 0); N], None)
+        Walk::make(shape, ops, [(1, 0); N], None, true)
+    }
+
+    /// A read-only walk that keeps index order along axes of negative stride (memory order
+    /// otherwise), as NumPy's reductions walk: for sums whose last bits depend on the order.
+    pub fn read_in_index_order(shape: &[usize], ops: [Typed; N]) -> Walk<N> {
+        Walk::make(shape, ops, [(1, 0); N], None, false)
     }
 
     /// A walk that writes operand 0 (an output made by `output`: no two positions share an
     /// element) while reading the others, over `shape`.
     pub fn write(shape: &[usize], ops: [Typed; N]) -> Walk<N> {
-        Walk::make(shape, ops, [(1, 0); N], Some(0))
+        Walk::make(shape, ops, [(1, 0); N], Some(0), true)
     }
 
     /// A walk that writes operand `k` (an output) while operand 0 leads the order.
     pub fn write_operand(shape: &[usize], ops: [Typed; N], k: usize) -> Walk<N> {
-        Walk::make(shape, ops, [(1, 0); N], Some(k))
+        Walk::make(shape, ops, [(1, 0); N], Some(k), true)
     }
 
     /// A walk over the positions of `shape` without axis `ax`: each step is one lane along
@@ -63,7 +69,7 @@ impl<const N: usize> Walk<N> {
                 ops[k].clone()
             }
         });
-        Walk::make(&outer, ops, lanes, Some(0))
+        Walk::make(&outer, ops, lanes, Some(0), true)
     }
 
     fn make(
@@ -71,8 +77,9 @@ impl<const N: usize> Walk<N> {
         ops: [Typed; N],
         lanes: [(usize, isize); N],
         write: Option<usize>,
+        flip: bool,
     ) -> Self {
-        let plan = plan_of(shape, &std::array::from_fn(|k| &ops[k]));
+        let plan = plan_in(shape, &std::array::from_fn(|k| &ops[k]), flip);
         let inner = plan.inner_strides();
         Walk {
             plan,
@@ -195,12 +202,42 @@ impl<const N: usize> Walk<N> {
         block: impl Fn(Part<'_, N>) -> R + Sync,
     ) -> crate::Result<Vec<R>> {
         let count = self.count();
+        self.blocks_at(
+            count.div_ceil(BLOCK),
+            parallel,
+            |b| b * BLOCK..((b + 1) * BLOCK).min(count),
+            block,
+        )
+    }
+
+    /// Cuts the walk as NumPy's pairwise summation cuts its input ([`pairwise_leaves`]: the
+    /// two halves, cut at a multiple of 8, until at most [`BLOCK`] positions are left) and
+    /// runs `block` on each leaf, returning the results in order, for [`combine_pairwise`].
+    /// Summing each leaf pairwise and combining the leaves so gives NumPy's pairwise sum of
+    /// the whole walk, bit for bit, whatever the number of threads.
+    pub fn pairwise_blocks<R: Send>(
+        &self,
+        parallel: bool,
+        block: impl Fn(Part<'_, N>) -> R + Sync,
+    ) -> crate::Result<Vec<R>> {
+        let leaves = pairwise_leaves(self.count())?;
+        self.blocks_at(leaves.len(), parallel, |b| leaves[b].clone(), block)
+    }
+
+    /// Runs `block` on the parts `range_of(b)` for `b < nblocks`, in parallel when asked and
+    /// worth it, and returns the results in order.
+    fn blocks_at<R: Send>(
+        &self,
+        nblocks: usize,
+        parallel: bool,
+        range_of: impl Fn(usize) -> Range<usize> + Sync,
+        block: impl Fn(Part<'_, N>) -> R + Sync,
+    ) -> crate::Result<Vec<R>> {
         let elem_bytes = self.elem_bytes();
-        let nblocks = count.div_ceil(BLOCK);
         let one = |b: usize| {
             block(Part {
                 walk: self,
-                range: b * BLOCK..((b + 1) * BLOCK).min(count),
+                range: range_of(b),
             })
         };
         // One partial result per block: a huge broadcast view has more blocks than memory
@@ -258,6 +295,57 @@ impl<const N: usize> Part<'_, N> {
     pub fn for_each_lane(&self, mut body: impl FnMut([Run<'_>; N])) {
         self.walk.lane_steps(self.range.clone(), &mut body)
     }
+}
+
+/// Where NumPy's pairwise summation of `n` elements cuts them in two: half, rounded down to
+/// a multiple of its 8-way unrolling (`n2 = n / 2; n2 -= n2 % 8`).
+#[inline]
+pub(crate) fn pairwise_cut(n: usize) -> usize {
+    let half = n / 2;
+    half - half % 8
+}
+
+/// The leaves of NumPy's pairwise recursion over `n` positions, stopped at [`BLOCK`]
+/// positions (each between `BLOCK / 2 - 8` and `BLOCK` long), in order.
+pub(crate) fn pairwise_leaves(n: usize) -> crate::Result<Vec<Range<usize>>> {
+    fn cut(range: Range<usize>, out: &mut Vec<Range<usize>>) {
+        let n = range.len();
+        if n <= BLOCK {
+            out.push(range);
+            return;
+        }
+        let mid = range.start + pairwise_cut(n);
+        cut(range.start..mid, out);
+        cut(mid..range.end, out);
+    }
+    // Every leaf past the first holds more than BLOCK / 2 - 8 positions.
+    let bound = n / (BLOCK / 2 - 8) + 1;
+    let mut out = crate::error::try_vec(bound, "reduction blocks")?;
+    if n > 0 {
+        cut(0..n, &mut out);
+    }
+    Ok(out)
+}
+
+/// Combines the leaf results of [`Walk::pairwise_blocks`] over `n` positions as NumPy's
+/// pairwise recursion combines its halves. `None` when there are none.
+pub(crate) fn combine_pairwise<R>(
+    n: usize,
+    leaves: impl IntoIterator<Item = R>,
+    add: impl Fn(R, R) -> R,
+) -> Option<R> {
+    fn go<R>(n: usize, it: &mut impl Iterator<Item = R>, add: &impl Fn(R, R) -> R) -> Option<R> {
+        if n <= BLOCK {
+            return it.next();
+        }
+        let left = go(pairwise_cut(n), it, add)?;
+        let right = go(n - pairwise_cut(n), it, add)?;
+        Some(add(left, right))
+    }
+    if n == 0 {
+        return None;
+    }
+    go(n, &mut leaves.into_iter(), &add)
 }
 
 /// Reduces `a` (over its own shape) into `out` (that shape without axis `ax`): `body` gets

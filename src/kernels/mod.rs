@@ -13,6 +13,7 @@ mod elementwise;
 mod numeric;
 mod operand;
 pub mod ops;
+mod pairwise;
 mod reduce;
 mod stats;
 mod zip;

@@ -14,7 +14,9 @@
 use super::convert::{not_real, real_scalar, with_real_scalar};
 use super::numeric::Numeric;
 use super::operand::{fresh, input, output};
-use super::reduce::{blocks, map_lanes_with, pairwise, reduction, BLOCK};
+use super::reduce::{
+    blocks, finish_pairwise, map_lanes_with, pairwise, reduction, sum_walk, BLOCK,
+};
 use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{Part, Typed, Walk};
@@ -258,9 +260,9 @@ fn sum_terms<T: Stats>(
     parallel: bool,
     term: impl Fn(T) -> T::Sum + Sync,
 ) -> Result<T::Sum> {
-    let walk = reduction::<T>(v)?;
+    let walk = sum_walk::<T>(v)?;
     let add = |x: T::Sum, y: T::Sum| x + y;
-    let partial = blocks::<T, T::Sum>(&walk, parallel, |visit, direct| {
+    let partial = blocks::<T, T::Sum>(&walk, parallel, true, |visit, direct| {
         let mut buf: Vec<T::Sum> = Vec::with_capacity(BLOCK);
         match direct {
             Some(xs) => buf.extend(xs.iter().map(|&x| term(x))),
@@ -268,7 +270,7 @@ fn sum_terms<T: Stats>(
         }
         pairwise(&buf, T::Sum::ZERO, &add)
     })?;
-    Ok(pairwise(&partial, T::Sum::ZERO, &add))
+    Ok(finish_pairwise(&walk, partial, T::Sum::ZERO, &add))
 }
 
 fn mean_whole<T: Stats>(v: &View<'_>, parallel: bool) -> Result<T::Mean> {
@@ -308,7 +310,8 @@ fn lanes_of_sums<T: Stats, U: Element>(
 fn lane_sum<T: Stats>(xs: &[T], buf: &mut Vec<T::Sum>, term: impl Fn(T) -> T::Sum) -> T::Sum {
     buf.clear();
     buf.extend(xs.iter().map(|&x| term(x)));
-    pairwise(buf, T::Sum::ZERO, &|x, y| x + y)
+    // NumPy adds the lane's pairwise sum to the identity.
+    T::Sum::ZERO + pairwise(buf, T::Sum::ZERO, &|x, y| x + y)
 }
 
 fn mean_along<T: Stats>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
@@ -412,7 +415,7 @@ fn truth_whole<T: Numeric>(v: &View<'_>, all: bool, parallel: bool) -> Result<bo
     let walk = reduction::<T>(v)?;
     // `any`: is some element true; `all`: is some element false.
     let hit = move |x: T| truthy(x) != all;
-    let partial = blocks::<T, bool>(&walk, parallel, |visit, direct| match direct {
+    let partial = blocks::<T, bool>(&walk, parallel, false, |visit, direct| match direct {
         Some(xs) => xs.iter().any(|&x| hit(x)),
         None => {
             let mut found = false;

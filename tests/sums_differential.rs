@@ -1,0 +1,117 @@
+//! Sums against NumPy, bit for bit, replaying tests/fixtures/sums.jsonl (made by
+//! tests/fixtures/generate.py's `gen_sums`): f64 and f32 data of 0 to 70 000 elements, as 1-D
+//! views of any step (reversed too) and as C-contiguous 2-D and 3-D views, summed whole and
+//! along the last axis. NumPy sums these pairwise in index order (8 running sums, leaves of
+//! 128, halves cut at a multiple of 8); ndview must give the same bits, sequential and
+//! parallel, whatever the cut of its reduction blocks.
+
+mod common;
+
+use common::{cases, hex, str_of, usize_of, usizes, Failures};
+use ndview::{Numeric, View};
+use serde_json::Value as Json;
+
+/// `gen_sums`'s data, replayed: a 64-bit LCG, 53 random bits scaled by 2^-(53 + e) for e in
+/// 0..24, with a random sign (every value exact in f64).
+fn sum_data(seed: u64, n: usize) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let k = (s >> 11) as f64;
+            let e = ((s >> 3) % 24) as i32;
+            let x = k * 2f64.powi(-53 - e);
+            if s & 1 == 1 {
+                -x
+            } else {
+                x
+            }
+        })
+        .collect()
+}
+
+/// The bytes of `x` as NumPy's `tobytes()` writes a little-endian scalar.
+trait Le: Copy {
+    fn le(self) -> Vec<u8>;
+}
+impl Le for f64 {
+    fn le(self) -> Vec<u8> {
+        self.to_le_bytes().to_vec()
+    }
+}
+impl Le for f32 {
+    fn le(self) -> Vec<u8> {
+        self.to_le_bytes().to_vec()
+    }
+}
+
+fn check<T>(f: &mut Failures, case: &Json, data: &[T])
+where
+    T: Numeric + ndview::Element,
+    T::Acc: Le,
+{
+    let count = data.len();
+    let whole = View::from_slice(data);
+    let (v, what) = match case.get("step").and_then(Json::as_i64) {
+        Some(step) => {
+            let text = format!("::{step}");
+            (whole.slice_str(&text).unwrap(), format!("[{text}]"))
+        }
+        None => {
+            let shape = usizes(&case["shape"]);
+            (whole.reshape(&shape).unwrap(), format!("{shape:?}"))
+        }
+    };
+    let want = hex(str_of(case, "sum"));
+    let seq = v.sum::<T>().unwrap();
+    let par = v.par_sum::<T>().unwrap();
+    f.check(seq.le() == want && par.le() == want, || {
+        format!(
+            "sum of {count} {} {what}: {:?} / par {:?}, NumPy {:?} ({case})",
+            str_of(case, "fmt"),
+            seq.le(),
+            par.le(),
+            want
+        )
+    });
+    if let Some(last) = case.get("sum_last") {
+        let want = hex(last.as_str().unwrap());
+        for parallel in [false, true] {
+            let got = if parallel {
+                v.par_sum_axis::<T>(-1)
+            } else {
+                v.sum_axis::<T>(-1)
+            }
+            .unwrap()
+            .tobytes(ndview::Order::C)
+            .unwrap();
+            f.check(got == want, || {
+                format!("sum along the last axis of {what} (parallel: {parallel}) ({case})")
+            });
+        }
+    }
+}
+
+#[test]
+fn sums_are_numpys_bits() {
+    let mut f = Failures::default();
+    for case in cases("sums.jsonl") {
+        let seed: u64 = str_of(&case, "seed").parse().unwrap();
+        let count = usize_of(&case, "count").unwrap();
+        if cfg!(miri) && count > 300 {
+            continue;
+        }
+        let data = sum_data(seed, count);
+        match str_of(&case, "fmt") {
+            "<d" => check::<f64>(&mut f, &case, &data),
+            "<f" => {
+                let data: Vec<f32> = data.iter().map(|&x| x as f32).collect();
+                check::<f32>(&mut f, &case, &data)
+            }
+            other => panic!("unexpected format {other}"),
+        }
+    }
+    f.finish("sums_are_numpys_bits");
+}

@@ -16,7 +16,11 @@ def _rebuild(data, format, shape, order, readonly):
         step *= shape[a] if shape[a] > 1 else 1
     if isinstance(data, pickle.PickleBuffer):
         data = data.raw()
-    return view(data, format, list(shape), strides, 0)
+    if not readonly and memoryview(data).readonly:
+        # Pickled writable (protocol 4 and below carry bytes): a writable copy, as NumPy.
+        data = bytearray(data)
+    v = view(data, format, list(shape), strides, 0)
+    return v.toreadonly() if readonly else v
 
 
 def reduce_view(v, protocol):

@@ -51,7 +51,11 @@ fn item(k: &Bound<'_, PyAny>) -> PyResult<SliceItem> {
         });
     }
     if k.is_instance_of::<pyo3::types::PyBool>() || k.hasattr("__index__")? {
-        let i = index_of(k)?;
+        // An object whose `__index__` fails (a NumPy array of more than one element, an
+        // array of floats) is not an index, as for any other unsupported key.
+        let Ok(i) = index_of(k) else {
+            return Err(not_an_index());
+        };
         return match i.extract::<isize>() {
             Ok(v) => Ok(SliceItem::Index(v)),
             Err(_) => Err(PyIndexError::new_err(format!(
@@ -59,10 +63,16 @@ fn item(k: &Bound<'_, PyAny>) -> PyResult<SliceItem> {
             ))),
         };
     }
-    Err(PyIndexError::new_err(
-        "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or \
-         boolean arrays are valid indices",
-    ))
+    Err(not_an_index())
+}
+
+/// NumPy's `IndexError` for a key that is not an index, saying what ndview accepts (basic
+/// indexing only: no integer or boolean arrays).
+fn not_an_index() -> PyErr {
+    PyIndexError::new_err(
+        "only integers, slices (`:`), ellipsis (`...`) and numpy.newaxis (`None`) are valid \
+         indices (ndview has no advanced indexing with integer or boolean arrays)",
+    )
 }
 
 fn index_of<'py>(v: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyInt>> {

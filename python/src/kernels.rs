@@ -19,6 +19,22 @@ fn result(py: Python<'_>, a: Array) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, PyView::new(Snapshot::from_array(a))?)?.into_any())
 }
 
+/// The `out=` operand of a kernel: imported, and writable (NumPy's `ValueError` otherwise).
+fn output<'o, 'py>(
+    out: Option<&'o Bound<'py, PyAny>>,
+) -> PyResult<Option<(Snapshot, &'o Bound<'py, PyAny>)>> {
+    match out {
+        Some(o) if !o.is_none() => {
+            let s = import(o)?;
+            if s.readonly || !s.mem.writable() {
+                return Err(PyValueError::new_err("output array is read-only"));
+            }
+            Ok(Some((s, o)))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Copies a result into `out` (same format, same shape after broadcasting).
 fn store(out: &Snapshot, res: &View<'_>) -> PyResult<()> {
     let mut dst = out.view_mut()?;
@@ -63,10 +79,7 @@ fn binary(
     out: Option<&Bound<'_, PyAny>>,
     op: Op,
 ) -> PyResult<Py<PyAny>> {
-    let out = match out {
-        Some(o) if !o.is_none() => Some((import(o)?, o)),
-        _ => None,
-    };
+    let out = output(out)?;
     let a_buf = a.is_instance_of::<PyView>() || has_buffer(a);
     let b_buf = b.is_instance_of::<PyView>() || has_buffer(b);
     let res = match (a_buf, b_buf) {
@@ -221,17 +234,32 @@ pub fn astype(
 ) -> PyResult<Py<PyAny>> {
     let target = Format::parse(format).py()?;
     let ts = real_scalar(&target, "astype")?;
-    let out = match out {
-        Some(o) if !o.is_none() => Some((import(o)?, o)),
-        _ => None,
-    };
+    let out = output(out)?;
     let s = import(a)?;
+    let native = target.as_str() == ts.native_format();
+    if let Some((o, obj)) = out {
+        // Converted straight into `out`, in its byte order, broadcasting as NumPy's copyto.
+        py.detach(move || -> PyResult<()> {
+            let v = s.view()?;
+            let mut dst = o.view_mut()?;
+            with_real!(ts, U => dst.par_astype_into::<U>(&v, Conversion::Saturating).py(),
+                Err(PyTypeError::new_err("astype needs a real target format")))
+        })?;
+        return Ok(obj.clone().unbind());
+    }
     let res = py.detach(move || -> PyResult<Array> {
         let v = s.view()?;
-        with_real!(ts, U => v.par_astype::<U>(Conversion::Saturating).py(),
-            Err(PyTypeError::new_err("astype needs a real target format")))
+        if native {
+            return with_real!(ts, U => v.par_astype::<U>(Conversion::Saturating).py(),
+                Err(PyTypeError::new_err("astype needs a real target format")));
+        }
+        // A target in another byte order (`'>d'`): NumPy keeps it.
+        let mut arr = Array::zeros_with(&target, v.shape()).py()?;
+        with_real!(ts, U => arr.view_mut().par_astype_into::<U>(&v, Conversion::Saturating).py(),
+            Err(PyTypeError::new_err("astype needs a real target format")))?;
+        Ok(arr)
     })?;
-    finish(py, res, out)
+    result(py, res)
 }
 
 #[derive(Clone, Copy)]

@@ -54,23 +54,50 @@ pub fn view(
     py: Python<'_>,
     obj: &Bound<'_, PyAny>,
     format: Option<&str>,
-    shape: Option<Vec<usize>>,
+    shape: Option<Vec<isize>>,
     strides: Option<Vec<isize>>,
-    offset: usize,
+    offset: isize,
 ) -> PyResult<Py<PyView>> {
     if format.is_none() && shape.is_none() && strides.is_none() && offset == 0 {
         return Py::new(py, PyView::new(import(obj)?)?);
     }
+    let Ok(offset) = usize::try_from(offset) else {
+        return Err(PyValueError::new_err(format!(
+            "offset must be non-negative, got {offset}"
+        )));
+    };
     let flat = import_flat(obj)?;
     let format = Format::parse(format.unwrap_or("B")).py()?;
     let itemsize = format.itemsize();
     let shape = match shape {
-        Some(s) => s,
+        Some(s) => s
+            .iter()
+            .map(|&d| {
+                usize::try_from(d).map_err(|_| {
+                    PyValueError::new_err(format!(
+                        "negative dimensions are not allowed, got shape {s:?}"
+                    ))
+                })
+            })
+            .collect::<PyResult<Vec<usize>>>()?,
         None => {
             if itemsize == 0 {
                 return Err(PyValueError::new_err("a zero-size format needs a shape"));
             }
-            vec![flat.len.saturating_sub(offset) / itemsize]
+            let Some(bytes) = flat.len.checked_sub(offset) else {
+                return Err(PyValueError::new_err(format!(
+                    "offset must be no greater than the buffer's length ({}), got {offset}",
+                    flat.len
+                )));
+            };
+            // As NumPy's frombuffer: every byte after the offset belongs to an element.
+            if bytes % itemsize != 0 {
+                return Err(PyValueError::new_err(format!(
+                    "buffer size must be a multiple of element size: {bytes} bytes after the \
+                     offset, elements of {itemsize} bytes (give a shape to view fewer)"
+                )));
+            }
+            vec![bytes / itemsize]
         }
     };
     let strides = match strides {
@@ -165,6 +192,24 @@ pub fn map_file(
 ) -> PyResult<Py<PyView>> {
     // SAFETY: the documented contract above (the file is not changed while mapped) is passed
     // on to the Python caller, as numpy.memmap does.
-    let shared = unsafe { ndview::SharedView::map_file(&path, format, &shape, offset) }.py()?;
+    let shared = unsafe { ndview::SharedView::map_file(&path, format, &shape, offset) }.map_err(
+        |e| match e {
+            // The OSError subclass for the errno (FileNotFoundError, IsADirectoryError, ...),
+            // with `errno`, `strerror` and `filename` set, as `open()` raises it.
+            ndview::Error::Io(io) => match io.raw_os_error() {
+                Some(errno) => {
+                    let text = io.to_string();
+                    let strerror = match text.rsplit_once(" (os error") {
+                        Some((message, _)) => message.to_owned(),
+                        None => text,
+                    };
+                    let filename = path.to_string_lossy().into_owned();
+                    pyo3::exceptions::PyOSError::new_err((errno, strerror, filename))
+                }
+                None => PyErr::from(io),
+            },
+            e => crate::errors::to_py(e),
+        },
+    )?;
     Py::new(py, PyView::new(Snapshot::from_shared(shared))?)
 }

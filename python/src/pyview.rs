@@ -103,6 +103,22 @@ impl PyView {
         self.geo.shape.len()
     }
 
+    /// NumPy's `normalize_axis_tuple`: one axis or several, each in range, none twice
+    /// (`ValueError(repeated)` otherwise, with NumPy's message for the function).
+    fn unique_axes(&self, axis: &Bound<'_, PyAny>, repeated: &str) -> PyResult<Vec<usize>> {
+        let n = self.ndim();
+        let mut seen = vec![false; n];
+        let mut out = Vec::new();
+        for a in ints(axis)? {
+            let a = self.normalize_axis(a, n)?;
+            if std::mem::replace(&mut seen[a], true) {
+                return Err(PyValueError::new_err(repeated.to_owned()));
+            }
+            out.push(a);
+        }
+        Ok(out)
+    }
+
     fn normalize_axis(&self, axis: isize, ndim: usize) -> PyResult<usize> {
         let n = ndim as isize;
         if axis < -n || axis >= n {
@@ -259,8 +275,7 @@ impl PyView {
         let s = self.snapshot()?;
         let v = s.view()?;
         let Some(sep) = sep else {
-            let bytes = c_bytes(&v)?;
-            return Ok(bytes.iter().map(|b| format!("{b:02x}")).collect());
+            return v.hex().py();
         };
         let text: String = if let Ok(b) = sep.cast::<PyBytes>() {
             String::from_utf8_lossy(b.as_bytes()).into_owned()
@@ -288,7 +303,25 @@ impl PyView {
                 if !(s.is_instance_of::<PyList>() || s.is_instance_of::<PyTuple>()) {
                     return Err(PyTypeError::new_err("shape must be a list or a tuple"));
                 }
-                Some(s.extract::<Vec<usize>>()?)
+                match cast_shape(s) {
+                    Ok(shape) => Some(shape),
+                    Err(e) => {
+                        // memoryview checks the view before the shape's entries.
+                        let v = self.snapshot()?;
+                        let v = v.view()?;
+                        if !v.is_c_contiguous() {
+                            return Err(PyTypeError::new_err(
+                                "memoryview: casts are restricted to C-contiguous views",
+                            ));
+                        }
+                        if v.shape().contains(&0) {
+                            return Err(PyTypeError::new_err(
+                                "memoryview: cannot cast view with zeros in shape or strides",
+                            ));
+                        }
+                        return Err(e);
+                    }
+                }
             }
         };
         self.derive(false, |v| v.cast(format, shape.as_deref()))
@@ -326,6 +359,25 @@ impl PyView {
             Some(&n) => Ok(n),
             None => Err(PyTypeError::new_err("0-dim memory has no length")),
         }
+    }
+
+    /// `memoryview.toreadonly()`: a read-only view of the same memory.
+    fn toreadonly(&self) -> PyResult<PyView> {
+        self.derive(true, |v| Ok(v.clone()))
+    }
+
+    /// Iterates over the first axis from the end, as `reversed(memoryview)` does.
+    fn __reversed__(&self, py: Python<'_>) -> PyResult<ViewIter> {
+        if self.ndim() == 0 {
+            return Err(PyTypeError::new_err("iteration over a 0-d view"));
+        }
+        let flipped = Py::new(py, self.derive(false, |v| v.flip(0))?)?;
+        let len = self.geo.shape[0];
+        Ok(ViewIter {
+            view: flipped,
+            next: 0,
+            len,
+        })
     }
 
     fn __iter__(slf: Bound<'_, Self>) -> PyResult<ViewIter> {
@@ -370,17 +422,29 @@ impl PyView {
             s.derive(&sub, false)
         };
         if key.all_ints && target.geo.shape.is_empty() {
-            let value = convert::from_py(value)?;
+            let value = convert::element_value(value, &target.geo.format)?;
             let mut dst = target.view_mut()?;
-            return dst.set(&[], &value).py();
+            return dst.set(&[], &value).map_err(convert::store_error(&dst));
         }
         let is_buffer = value.is_instance_of::<PyView>() || has_buffer(value);
-        if !is_buffer {
-            let value = convert::from_py(value)?;
+        let src = match is_buffer {
+            true => Some(crate::import::import(value)?),
+            false => None,
+        };
+        // One value for every element: a Python scalar, or a 0-d exporter of another format
+        // (a NumPy scalar such as `np.int64(5)`), converted as one element would be.
+        let scalar = match &src {
+            None => true,
+            Some(s) => {
+                s.geo.shape.is_empty() && s.geo.format.as_str() != target.geo.format.as_str()
+            }
+        };
+        if scalar {
+            let value = convert::element_value(value, &target.geo.format)?;
             let mut dst = target.view_mut()?;
-            return dst.fill_value(&value).py();
+            return dst.fill_value(&value).map_err(convert::store_error(&dst));
         }
-        let src = crate::import::import(value)?;
+        let src = src.expect("an exporter");
         let sv = src.view()?;
         let mut dst = target.view_mut()?;
         let shape = dst.shape().to_vec();
@@ -438,7 +502,9 @@ impl PyView {
                 "memoryview: hashing is restricted to formats 'B', 'b' or 'c'",
             ));
         }
-        PyBytes::new(py, &c_bytes(&v)?).hash()
+        // Through Python's allocator: a view too large to copy is a `MemoryError`.
+        let n = v.nbytes();
+        PyBytes::new_with(py, n, |out| v.par_tobytes_into(Order::C, out).py())?.hash()
     }
 
     fn __repr__(&self) -> String {
@@ -492,14 +558,14 @@ impl PyView {
     /// Reverses the order of elements along `axis` (an int, a tuple, or all axes).
     #[pyo3(signature = (axis = None))]
     fn flip(&self, axis: Option<&Bound<'_, PyAny>>) -> PyResult<PyView> {
-        let axes: Vec<isize> = match axis {
-            None => (0..self.ndim() as isize).collect(),
-            Some(a) => ints(a)?,
+        let axes: Vec<usize> = match axis {
+            None => (0..self.ndim()).collect(),
+            Some(a) => self.unique_axes(a, "repeated axis")?,
         };
         self.derive(false, |v| {
             let mut out = v.clone();
             for &a in &axes {
-                out = out.flip(a)?;
+                out = out.flip(a as isize)?;
             }
             Ok(out)
         })
@@ -511,13 +577,15 @@ impl PyView {
         let Some(axis) = axis else {
             return self.derive(false, |v| Ok(v.squeeze()));
         };
-        let n = self.ndim();
-        let mut axes = ints(axis)?
-            .into_iter()
-            .map(|a| self.normalize_axis(a, n))
-            .collect::<PyResult<Vec<_>>>()?;
+        if self.ndim() == 0 {
+            // NumPy's compatibility rule for 0-d arrays: axis 0 or -1 squeezes nothing.
+            let axes = ints(axis)?;
+            if axes.iter().all(|&a| a == 0 || a == -1) {
+                return self.derive(false, |v| Ok(v.clone()));
+            }
+        }
+        let mut axes = self.unique_axes(axis, "duplicate value in 'axis'")?;
         axes.sort_unstable();
-        axes.dedup();
         self.derive(false, |v| {
             let mut out = v.clone();
             for &a in axes.iter().rev() {
@@ -636,10 +704,21 @@ impl PyView {
     }
 }
 
-/// The C-order bytes of a view.
-fn c_bytes(v: &View<'_>) -> PyResult<Vec<u8>> {
-    let mut out = vec![0u8; v.nbytes()];
-    v.tobytes_into(Order::C, &mut out).py()?;
+/// The entries of `memoryview.cast`'s shape: integers (else `TypeError`) fitting
+/// `Py_ssize_t` (else `OverflowError`). An entry below 1 becomes 0, which the core's cast
+/// refuses with memoryview's `ValueError` at the point where memoryview checks it.
+fn cast_shape(shape: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+    let mut out = Vec::new();
+    for item in shape.try_iter()? {
+        let item = item?;
+        let Ok(i) = item.cast::<pyo3::types::PyInt>() else {
+            return Err(PyTypeError::new_err(
+                "memoryview.cast(): elements of shape must be integers",
+            ));
+        };
+        let n: isize = i.extract()?;
+        out.push(n.max(0) as usize);
+    }
     Ok(out)
 }
 

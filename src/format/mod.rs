@@ -231,8 +231,16 @@ impl Format {
         self.0.scalar
     }
 
-    /// Like [`Format::scalar`], but only for a value outside any `T{...}`.
-    pub(crate) fn plain_scalar(&self) -> Option<(Scalar, ByteOrder)> {
+    /// Like [`Format::scalar`], but only for a value outside any `T{...}` (whose element
+    /// unpacks as a tuple): the formats whose elements are plain numbers.
+    ///
+    /// ```
+    /// use ndview::{Format, Scalar};
+    /// assert_eq!(Format::parse("<i").unwrap().plain_scalar().map(|s| s.0), Some(Scalar::I32));
+    /// assert!(Format::parse("T{d}").unwrap().plain_scalar().is_none());
+    /// assert!(Format::parse("T{d}").unwrap().scalar().is_some());
+    /// ```
+    pub fn plain_scalar(&self) -> Option<(Scalar, ByteOrder)> {
         self.0.plain_scalar
     }
 

@@ -1,0 +1,226 @@
+"""Behaviours an independent differential check found apart from memoryview and NumPy, each
+compared live against them: element assignment's conversions and exceptions, sizes too large to
+copy, repeated axes, byte orders kept by astype, pickled writability, geometry arguments, and
+the errors of map_file, kernels' `out=` and unsupported indices."""
+
+import itertools
+import math
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+import ndview
+
+
+def outcome(fn):
+    """What `fn()` returns, or the class of what it raises."""
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001
+        return type(e)
+
+
+# --- Sizes too large to copy ------------------------------------------------------------------
+
+
+def test_too_large_to_copy_is_memory_error():
+    v = ndview.view(bytes(1)).broadcast_to(2**45)  # 32 TiB of one byte, read-only
+    for fn in (v.tobytes, v.hex, lambda: v.hex(":"), lambda: hash(v), v.tolist):
+        with pytest.raises(MemoryError):
+            fn()
+
+
+# --- Element assignment, as memoryview's pack_single ------------------------------------------
+
+VALUES = [0, 1, -1, 127, 128, 255, 256, -129, 2**31, 2**63, 2**64, -(2**63) - 1, 10**40,
+          10**400, -(10**400), 0.0, 1.5, -2.5, 1e40, -1e300, math.inf, math.nan, True, False,
+          None, "a", b"a", b"ab", bytearray(b"a"), (1,), [1], 1j, np.int64(5), np.float64(2.5),
+          np.float32(1e30), np.bool_(True), np.array(3), np.array([3])]
+FORMATS = ["b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "n", "N", "f", "d", "?", "c"]
+
+
+def same_value(a, b):
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b and type(a) is type(b)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_element_assignment_like_memoryview(fmt):
+    size = 8
+    for value in VALUES:
+        ref = memoryview(bytearray(size)).cast(fmt)
+        ours = ndview.view(bytearray(size), fmt)
+
+        def store(target):
+            target[0] = value
+            return target[0]
+
+        want, got = outcome(lambda: store(ref)), outcome(lambda: store(ours))
+        if isinstance(want, type):
+            assert got is want, (fmt, value, got, want)
+        else:
+            assert same_value(got, want), (fmt, value, got, want)
+
+
+def test_half_assignment_follows_memoryview_3_12():
+    # CPython 3.11's memoryview cannot write 'e'; 3.12's packs it with PyFloat_Pack2 and
+    # turns its OverflowError into ValueError, as for the other float formats.
+    v = ndview.view(bytearray(2), "e")
+    for value, want in [(1.5, 1.5), (65504, 65504.0), (np.float32(0.25), 0.25)]:
+        v[0] = value
+        assert v[0] == want
+    for value, exc in [(1e40, ValueError), (10**40, ValueError), ("a", TypeError)]:
+        with pytest.raises(exc):
+            v[0] = value
+
+
+def test_fill_uses_the_same_conversions():
+    ref = memoryview(bytearray(4)).cast("B")
+    ours = ndview.view(bytearray(4), "B")
+    for value in (256, -1, 1.5, "a", 7):
+        want = outcome(lambda: ref.__setitem__(0, value))
+        got = outcome(lambda: ours.__setitem__(slice(None), value))
+        assert got is want if isinstance(want, type) else ours.tolist() == [7] * 4, (value, got)
+
+
+def test_numpy_scalars_fill_a_slice_as_numpy():
+    for value, fmt in [(np.int64(5), "i"), (np.float64(2.5), "f"), (np.int32(5), ">i"),
+                       (np.array(7), "h"), (np.float32(1.5), "d")]:
+        a = np.zeros(3, np.dtype(fmt.replace("i", "i4").replace("h", "i2")
+                                  .replace("f", "f4").replace("d", "f8")))
+        a[:] = value
+        v = ndview.view(bytearray(3 * a.itemsize), fmt, [3])
+        v[:] = value
+        assert v.tolist() == a.tolist(), (value, fmt)
+
+
+# --- Shape operations -------------------------------------------------------------------------
+
+
+def test_repeated_axes_are_errors_as_in_numpy():
+    a = np.arange(6).reshape(2, 3)
+    v = ndview.view(a)
+    for fn_np, fn_nd in [(lambda: np.flip(a, (0, 0)), lambda: v.flip((0, 0))),
+                         (lambda: np.flip(a, (1, -1)), lambda: v.flip((1, -1))),
+                         (lambda: a[None].squeeze((0, 0)), lambda: v[None].squeeze((0, 0)))]:
+        with pytest.raises(ValueError) as want:
+            fn_np()
+        with pytest.raises(ValueError) as got:
+            fn_nd()
+        assert str(got.value) == str(want.value)
+    assert np.array_equal(np.asarray(v.flip((0, 1))), np.flip(a, (0, 1)))
+    zero_d = np.array(5)
+    assert ndview.view(zero_d).squeeze(0).shape == zero_d.squeeze(0).shape
+
+
+def test_reversed_and_toreadonly_as_memoryview():
+    for data in (b"abc", bytearray(b"xyz"), np.arange(6, dtype="<i4")):
+        ref, ours = memoryview(data), ndview.view(data)
+        assert list(reversed(ours)) == list(reversed(ref))
+        ro = ours.toreadonly()
+        assert ro.readonly and ro.tolist() == ref.toreadonly().tolist()
+        with pytest.raises(TypeError):
+            ro[0] = ro[0]
+    a = np.arange(6, dtype="<i4").reshape(3, 2)  # memoryview cannot iterate 2-D: NumPy
+    assert [x.tolist() for x in reversed(ndview.view(a))] == [x.tolist() for x in a[::-1]]
+
+
+def test_cast_shape_errors_as_memoryview():
+    buf = bytearray(8)
+    nonc = memoryview(bytearray(16))[::2]
+    cases = [(memoryview(buf), ndview.view(buf), "B", [-1]),
+             (memoryview(buf), ndview.view(buf), "B", [0]),
+             (memoryview(buf), ndview.view(buf), "B", [2**64]),
+             (memoryview(buf), ndview.view(buf), "B", [1.5]),
+             (memoryview(buf).cast("i"), ndview.view(buf, "i"), "H", [0]),
+             (nonc, ndview.view(bytearray(16))[::2], "B", [2**64])]
+    for ref, ours, fmt, shape in cases:
+        want = outcome(lambda: ref.cast(fmt, shape))
+        got = outcome(lambda: ours.cast(fmt, shape))
+        assert got is want, (fmt, shape, got, want)
+
+
+# --- Geometry of view() -----------------------------------------------------------------------
+
+
+def test_view_geometry_errors_as_numpy():
+    with pytest.raises(ValueError) as want:
+        np.frombuffer(bytes(15), "<i4")
+    with pytest.raises(ValueError) as got:
+        ndview.view(bytes(15), "<i")
+    assert "multiple of element size" in str(got.value) and "multiple" in str(want.value)
+    assert ndview.view(bytes(16), "<i").shape == np.frombuffer(bytes(16), "<i4").shape
+    assert ndview.view(bytes(15), "<i", offset=3).shape == (3,)
+    for kwargs in ({"shape": [-1]}, {"offset": -1}, {"offset": 16}):
+        with pytest.raises(ValueError):
+            ndview.view(bytes(15), "B", **kwargs)
+
+
+# --- astype keeps the target's byte order -----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt,dtype", [(">d", ">f8"), ("<d", "<f8"), (">e", ">f2"),
+                                       (">i", ">i4"), ("!Q", ">u8"), ("d", "=f8")])
+def test_astype_keeps_byte_order(fmt, dtype):
+    a = np.array([1.5, -2.5, 3.0, 7000.0])
+    want = a.astype(dtype) if dtype[-2] != "u" else a.clip(0).astype(dtype)
+    got = np.asarray(ndview.astype(a if dtype[-2] != "u" else a.clip(0), fmt))
+    assert got.dtype == np.dtype(dtype) and got.tobytes() == want.tobytes()
+    out = np.zeros(4, dtype)
+    assert ndview.astype(a if dtype[-2] != "u" else a.clip(0), fmt, out=out) is out
+    assert out.tobytes() == want.tobytes()
+
+
+def test_readonly_out_is_value_error_as_numpy():
+    a = np.zeros(3)
+    ro = np.zeros(3)
+    ro.flags.writeable = False
+    for np_fn, nd_fn in [(lambda: np.add(a, a, out=ro), lambda: ndview.add(a, a, out=ro)),
+                         (lambda: np.copyto(ro, a), lambda: ndview.astype(a, "d", out=ro))]:
+        assert outcome(np_fn) is ValueError
+        assert outcome(nd_fn) is ValueError
+
+
+# --- Pickling keeps writability ---------------------------------------------------------------
+
+
+def test_pickle_keeps_writability_as_numpy():
+    sources = [lambda: bytearray(8), lambda: bytes(8), lambda: np.arange(6.0)[::-2].copy(),
+               lambda: np.arange(6.0)]
+    for make, protocol, step in itertools.product(sources, range(2, 6), (1, 2)):
+        src = make()
+        v = ndview.view(src)[::step]
+        back = pickle.loads(pickle.dumps(v, protocol))
+        arr = np.asarray(src)[::step] if not isinstance(src, bytes) else np.frombuffer(src)
+        np_back = pickle.loads(pickle.dumps(arr, protocol))
+        assert back.readonly == v.readonly, (type(src), protocol, step)
+        if not isinstance(src, bytes):
+            assert back.readonly == (not np_back.flags.writeable)
+        assert back.tolist() == v.tolist()
+
+
+# --- Indices and files ------------------------------------------------------------------------
+
+
+def test_unsupported_indices_are_index_errors():
+    v = ndview.view(np.arange(6))
+    for key in ([0], np.array([0, 1]), np.array([True] * 6), 1.5, "a"):
+        with pytest.raises(IndexError):
+            v[key]
+    assert v[np.array(2)] == 2  # a 0-d integer array is an index (its __index__)
+
+
+def test_map_file_errors_are_numpys_os_errors(tmp_path):
+    missing = str(tmp_path / "missing.bin")
+    with pytest.raises(FileNotFoundError) as got:
+        ndview.map_file(missing, "d", [ndview.INFER] if hasattr(ndview, "INFER") else [1])
+    with pytest.raises(FileNotFoundError) as want:
+        np.memmap(missing, "f8", "r")
+    assert got.value.errno == want.value.errno and got.value.filename == missing
+    with pytest.raises(OSError) as got:  # NumPy: ENODEV from mmap; ndview: EISDIR
+        ndview.map_file(str(tmp_path), "d", [1])
+    assert got.value.errno is not None and got.value.filename == str(tmp_path)
+    assert os.path.isdir(tmp_path)

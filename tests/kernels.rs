@@ -990,3 +990,30 @@ fn sum_axis_over_a_slow_axis_is_blocked_in_index_order() {
     let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&got), bits(&expect));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 64 }))]
+    /// `Conversion::Wrapping` is C's (and NumPy's astype) integer cast: Rust's `as`, which
+    /// keeps the low bits; from floats it is the saturating conversion.
+    #[test]
+    fn wrapping_conversion_is_cs_cast(xs in proptest::collection::vec(any::<i64>(), 0..40),
+                                      fs in proptest::collection::vec(any::<f64>(), 0..40)) {
+        let v = View::from_slice(&xs);
+        macro_rules! each {
+            ($($t:ty)*) => {$(
+                let got = v.astype::<$t>(Conversion::Wrapping).unwrap();
+                let want: Vec<$t> = xs.iter().map(|&x| x as $t).collect();
+                prop_assert_eq!(got.as_slice::<$t>().unwrap(), &want[..]);
+                let narrow: Vec<$t> = want.clone();
+                let back = View::from_slice(&narrow).astype::<i64>(Conversion::Wrapping).unwrap();
+                let want_back: Vec<i64> = narrow.iter().map(|&x| x as i64).collect();
+                prop_assert_eq!(back.as_slice::<i64>().unwrap(), &want_back[..]);
+            )*};
+        }
+        each!(i8 u8 i16 u16 i32 u32 i64 u64);
+        let f = View::from_slice(&fs);
+        let wrapped = f.astype::<i16>(Conversion::Wrapping).unwrap();
+        let saturated = f.astype::<i16>(Conversion::Saturating).unwrap();
+        prop_assert_eq!(wrapped.as_slice::<i16>().unwrap(), saturated.as_slice::<i16>().unwrap());
+    }
+}

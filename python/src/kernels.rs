@@ -97,8 +97,8 @@ fn binary(
             })?
         }
         (true, false) | (false, true) => {
-            let (arr, x, left) = if a_buf { (a, b, false) } else { (b, a, true) };
-            let x: f64 = x
+            let (arr, x_obj, left) = if a_buf { (a, b, false) } else { (b, a, true) };
+            let x: f64 = x_obj
                 .extract()
                 .map_err(|_| PyTypeError::new_err("operands must be buffers or real numbers"))?;
             if left && matches!(op, Op::Sub | Op::Div) {
@@ -107,13 +107,23 @@ fn binary(
                 ));
             }
             let s = import(arr)?;
+            let promote = weak_scalar_promotion(&s.geo.format, x_obj, op == Op::Div)?;
             py.detach(move || -> PyResult<Array> {
                 let v = s.view()?;
+                let promoted = match promote {
+                    Some(Promote::ToInt64) => Some(v.par_astype::<i64>(Conversion::Wrapping).py()?),
+                    Some(Promote::ToFloat64) => {
+                        Some(v.par_astype::<f64>(Conversion::Wrapping).py()?)
+                    }
+                    None => None,
+                };
+                let promoted_view = promoted.as_ref().map(Array::view);
+                let v = promoted_view.as_ref().unwrap_or(&v);
                 match op {
-                    Op::Add => ops::par_add_scalar(&v, x),
-                    Op::Sub => ops::par_sub_scalar(&v, x),
-                    Op::Mul => ops::par_mul_scalar(&v, x),
-                    Op::Div => ops::par_div_scalar(&v, x),
+                    Op::Add => ops::par_add_scalar(v, x),
+                    Op::Sub => ops::par_sub_scalar(v, x),
+                    Op::Mul => ops::par_mul_scalar(v, x),
+                    Op::Div => ops::par_div_scalar(v, x),
                 }
                 .py()
             })?
@@ -125,6 +135,75 @@ fn binary(
         }
     };
     finish(py, res, out)
+}
+
+/// Where a Python scalar (a "weak" type, NumPy 2's NEP 50) lifts the array's type first.
+#[derive(Clone, Copy)]
+enum Promote {
+    /// A Python `int` with a `bool` array: NumPy's default integer.
+    ToInt64,
+    /// A Python `float` with a `bool` or integer array: NumPy's default float.
+    ToFloat64,
+}
+
+/// NumPy 2's rule for a Python scalar beside an array (NEP 50): the scalar takes the array's
+/// type when it is of the same kind or a lower one (`int` with an integer or float array,
+/// `float` with a float array); a Python `int` that the array's integer type cannot hold is
+/// NumPy's `OverflowError`; a higher kind lifts the array to NumPy's default type of that kind.
+/// NumPy scalars and arrays have strong types and are operands like any buffer. `divide`
+/// (NumPy's `true_divide`) works in floats: a `bool` or integer array is lifted to `d` first,
+/// whatever the scalar.
+fn weak_scalar_promotion(
+    format: &Format,
+    x: &Bound<'_, PyAny>,
+    divide: bool,
+) -> PyResult<Option<Promote>> {
+    use ndview::Scalar;
+    let Some((scalar, _)) = format.plain_scalar() else {
+        return Ok(None);
+    };
+    let is_bool = x.is_instance_of::<pyo3::types::PyBool>();
+    let is_int = !is_bool && x.is_instance_of::<pyo3::types::PyInt>();
+    let is_float = x.is_instance_of::<pyo3::types::PyFloat>();
+    let bounds = match scalar {
+        Scalar::I8 => Some((i8::MIN as i128, i8::MAX as i128)),
+        Scalar::U8 => Some((0, u8::MAX as i128)),
+        Scalar::I16 => Some((i16::MIN as i128, i16::MAX as i128)),
+        Scalar::U16 => Some((0, u16::MAX as i128)),
+        Scalar::I32 => Some((i32::MIN as i128, i32::MAX as i128)),
+        Scalar::U32 => Some((0, u32::MAX as i128)),
+        Scalar::I64 => Some((i64::MIN as i128, i64::MAX as i128)),
+        Scalar::U64 => Some((0, u64::MAX as i128)),
+        _ => None,
+    };
+    let integral = bounds.is_some() || scalar == Scalar::Bool;
+    if divide && integral {
+        return Ok(Some(Promote::ToFloat64));
+    }
+    let out_of_bounds = |name: &str| {
+        pyo3::exceptions::PyOverflowError::new_err(format!(
+            "Python integer {x} out of bounds for {name}"
+        ))
+    };
+    Ok(match scalar {
+        Scalar::Bool if is_int => {
+            if x.extract::<i64>().is_err() {
+                return Err(out_of_bounds("q"));
+            }
+            Some(Promote::ToInt64)
+        }
+        Scalar::Bool if is_float => Some(Promote::ToFloat64),
+        _ if bounds.is_some() && is_float => Some(Promote::ToFloat64),
+        _ => {
+            if let (Some((lo, hi)), true) = (bounds, is_int) {
+                let fits = x.extract::<i128>().is_ok_and(|i| lo <= i && i <= hi);
+                if !fits {
+                    return Err(out_of_bounds(format.as_str()));
+                }
+            }
+            None
+        }
+    })
 }
 
 /// `a + b` element by element with broadcasting (both of one real type), into a new view
@@ -222,8 +301,9 @@ pub fn copy_snapshot(py: Python<'_>, s: Snapshot, order: Order) -> PyResult<Snap
     })
 }
 
-/// The elements converted to `format` (a real scalar type), NumPy's `astype`; values out of
-/// the target's range saturate.
+/// The elements converted to `format` (a real scalar type), NumPy's `astype`: integers into
+/// narrower integers keep their low bits, as NumPy's casts; floats out of an integer's range
+/// saturate (NumPy's result there depends on the platform).
 #[pyfunction]
 #[pyo3(signature = (a, format, out = None))]
 pub fn astype(
@@ -242,7 +322,7 @@ pub fn astype(
         py.detach(move || -> PyResult<()> {
             let v = s.view()?;
             let mut dst = o.view_mut()?;
-            with_real!(ts, U => dst.par_astype_into::<U>(&v, Conversion::Saturating).py(),
+            with_real!(ts, U => dst.par_astype_into::<U>(&v, Conversion::Wrapping).py(),
                 Err(PyTypeError::new_err("astype needs a real target format")))
         })?;
         return Ok(obj.clone().unbind());
@@ -250,12 +330,12 @@ pub fn astype(
     let res = py.detach(move || -> PyResult<Array> {
         let v = s.view()?;
         if native {
-            return with_real!(ts, U => v.par_astype::<U>(Conversion::Saturating).py(),
+            return with_real!(ts, U => v.par_astype::<U>(Conversion::Wrapping).py(),
                 Err(PyTypeError::new_err("astype needs a real target format")));
         }
         // A target in another byte order (`'>d'`): NumPy keeps it.
         let mut arr = Array::zeros_with(&target, v.shape()).py()?;
-        with_real!(ts, U => arr.view_mut().par_astype_into::<U>(&v, Conversion::Saturating).py(),
+        with_real!(ts, U => arr.view_mut().par_astype_into::<U>(&v, Conversion::Wrapping).py(),
             Err(PyTypeError::new_err("astype needs a real target format")))?;
         Ok(arr)
     })?;

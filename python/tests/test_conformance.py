@@ -224,3 +224,39 @@ def test_map_file_errors_are_numpys_os_errors(tmp_path):
         ndview.map_file(str(tmp_path), "d", [1])
     assert got.value.errno is not None and got.value.filename == str(tmp_path)
     assert os.path.isdir(tmp_path)
+
+
+# --- Python scalars in kernels: NumPy 2's weak scalars (NEP 50) -------------------------------
+
+
+def test_python_scalars_promote_as_numpy():
+    arrays = [np.array([5, -3, 0], "i4"), np.array([True, False, True]),
+              np.array([1.5, -2.0, 0.25], "f4"), np.array([200, 3, 0], "u1"),
+              np.array([1, 2, 3], "i1"), np.array([7, 0, 2**40], "<i8")]
+    scalars = [2, 2.0, 0.5, 2.5, 1000, -1, 2**70, 127]
+    ops = [(np.add, ndview.add), (np.subtract, ndview.subtract),
+           (np.multiply, ndview.multiply), (np.divide, ndview.divide)]
+    checked = 0
+    for a, x, (np_op, nd_op) in itertools.product(arrays, scalars, ops):
+        with np.errstate(all="ignore"):
+            want = outcome(lambda: np_op(a, x))
+        got = outcome(lambda: np.asarray(nd_op(a, x)))
+        if isinstance(want, type):
+            assert got is want, (a.dtype, x, np_op.__name__, got)
+            continue
+        assert not isinstance(got, type), (a.dtype, x, np_op.__name__, got, want)
+        assert got.dtype == want.dtype, (a.dtype, x, np_op.__name__, got.dtype, want.dtype)
+        assert np.array_equal(got, want, equal_nan=True), (a.dtype, x, np_op.__name__)
+        checked += 1
+    assert checked > 100
+
+
+def test_astype_wraps_integers_as_numpy():
+    rng = np.random.default_rng(11)
+    codes = {"b": "i1", "B": "u1", "h": "i2", "H": "u2", "i": "i4", "I": "u4", "q": "i8",
+             "Q": "u8"}
+    for src, dst in itertools.product(codes.values(), codes):
+        info = np.iinfo(src)
+        a = rng.integers(info.min, info.max, size=50, dtype=src, endpoint=True)
+        got = np.asarray(ndview.astype(a, dst))
+        assert got.tobytes() == a.astype(codes[dst]).tobytes(), (src, dst)

@@ -141,7 +141,7 @@ fn convert<T: Numeric, U: Element + CastFrom<T>>(
     }
     if TypeId::of::<T>() == TypeId::of::<f32>()
         && TypeId::of::<U>() == TypeId::of::<f16>()
-        && mode == Conversion::Saturating
+        && mode != Conversion::Checked
     {
         return half_slices(v, parallel, target, |s: &[f32], d: &mut [f16]| {
             half::slice::HalfFloatSliceExt::convert_from_f32_slice(d, s)
@@ -149,6 +149,7 @@ fn convert<T: Numeric, U: Element + CastFrom<T>>(
     }
     match mode {
         Conversion::Saturating => map_to(v, &mut target, parallel, |x: T| U::saturating_from(x)),
+        Conversion::Wrapping => map_to(v, &mut target, parallel, |x: T| U::wrapping_from(x)),
         Conversion::Checked => {
             let failed = AtomicBool::new(false);
             let out = map_to(v, &mut target, parallel, |x: T| {

@@ -125,6 +125,21 @@ pub enum Conversion {
     /// Refuse the whole conversion if any value does not fit exactly in range (NaN into an
     /// integer, 300 into `u8`, 1e300 into `f32`); fractions truncate toward zero.
     Checked,
+    /// NumPy's `astype` (C's casts): an integer into a narrower integer keeps its low bits
+    /// (`-1i8` becomes `255u8`, `300` becomes `44u8`); everything else as [`Saturating`]
+    /// (where NumPy's float-to-integer result out of range depends on the platform).
+    ///
+    /// ```
+    /// use ndview::{Conversion, View};
+    /// let v = View::from_slice(&[-1i16, 300, 7]);
+    /// let w = v.astype::<u8>(Conversion::Wrapping).unwrap();
+    /// assert_eq!(w.as_slice::<u8>().unwrap(), &[255, 44, 7]);
+    /// let s = v.astype::<u8>(Conversion::Saturating).unwrap();
+    /// assert_eq!(s.as_slice::<u8>().unwrap(), &[0, 255, 7]);
+    /// ```
+    ///
+    /// [`Saturating`]: Conversion::Saturating
+    Wrapping,
 }
 
 /// Conversion from `T` (every real element type implements it from every other).
@@ -133,6 +148,12 @@ pub trait CastFrom<T>: Sized {
     fn saturating_from(x: T) -> Self;
     /// The value, or `None` when it is out of range (or NaN into an integer).
     fn checked_from(x: T) -> Option<Self>;
+    /// The value as C casts it ([`Conversion::Wrapping`]): the low bits of an integer into a
+    /// narrower integer, otherwise [`CastFrom::saturating_from`].
+    #[inline(always)]
+    fn wrapping_from(x: T) -> Self {
+        Self::saturating_from(x)
+    }
 }
 
 /// Integer to integer: in range as is; out of range clamped (saturating) or refused.
@@ -150,6 +171,11 @@ macro_rules! int_to_int {
             #[inline(always)]
             fn checked_from(x: $s) -> Option<$t> {
                 <$t as NumCast>::from(x)
+            }
+            #[inline(always)]
+            fn wrapping_from(x: $s) -> $t {
+                // Two's complement truncation or extension, as C's integer casts.
+                x as $t
             }
         }
     )*};

@@ -99,6 +99,27 @@ pub enum Error {
         /// The exception CPython (or NumPy for `view_as`) raises.
         python: PyErr,
     },
+    /// A copy between views whose formats or shapes differ: memoryview's assignment rule
+    /// (same structure) for [`ViewMut::copy_from`](crate::ViewMut::copy_from), whose
+    /// `ValueError` reads "lvalue and rvalue have different structures".
+    #[error(
+        "cannot copy a view of format {src_format:?} and shape {src_shape:?} into one of format \
+         {dst_format:?} and shape {dst_shape:?}: the formats and shapes must be the same \
+         (astype_into converts formats; broadcast_to stretches shapes)"
+    )]
+    Assign {
+        /// The destination's format.
+        dst_format: String,
+        /// The destination's shape.
+        dst_shape: Vec<usize>,
+        /// The source's format.
+        src_format: String,
+        /// The source's shape.
+        src_shape: Vec<usize>,
+    },
+    /// An argument out of what the operation accepts (a separator that is not ASCII, ...).
+    #[error("invalid argument: {0}")]
+    Value(String),
     /// A shape operation (reshape, broadcast, permute, ...) is impossible for this view.
     #[error("shape error: {0}")]
     Shape(String),
@@ -122,10 +143,7 @@ pub enum Error {
     },
     /// An axis number outside `-ndim..ndim` (NumPy's `AxisError`, an `IndexError` and a
     /// `ValueError` at once; memoryview has no axes).
-    #[error(
-        "axis {axis} is out of bounds for array of dimension {ndim}; axes run from -{ndim} to {}",
-        *ndim as isize - 1
-    )]
+    #[error("{}", axis_message(*axis, *ndim))]
     Axis {
         /// The axis as given (negative counts from the end).
         axis: isize,
@@ -176,7 +194,25 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+/// NumPy's `AxisError` text, with the axes that would be accepted.
+fn axis_message(axis: isize, ndim: usize) -> String {
+    let head = format!("axis {axis} is out of bounds for array of dimension {ndim}");
+    match ndim {
+        0 => format!("{head}; a 0-d view has no axes"),
+        n => format!("{head}; axes run from -{n} to {}", n - 1),
+    }
+}
+
 impl Error {
+    /// [`Error::Axis`] for an axis given as `usize` (one past `isize::MAX` reads as
+    /// `isize::MAX`, never as a negative axis).
+    pub(crate) fn axis_usize(axis: usize, ndim: usize) -> Error {
+        Error::Axis {
+            axis: isize::try_from(axis).unwrap_or(isize::MAX),
+            ndim,
+        }
+    }
+
     /// The Python exception CPython or NumPy raises for the same mistake, where one is defined.
     pub fn python_type(&self) -> Option<PyErr> {
         match self {
@@ -187,6 +223,8 @@ impl Error {
             Error::Unpack(_) => Some(PyErr::StructError),
             Error::ReadOnly(_) => Some(PyErr::TypeError),
             Error::Shape(_)
+            | Error::Assign { .. }
+            | Error::Value(_)
             | Error::Geometry(_)
             | Error::Broadcast { .. }
             | Error::TooManyDims { .. }

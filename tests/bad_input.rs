@@ -517,3 +517,53 @@ mod garbage {
         }
     }
 }
+
+/// Axis errors carry the axis as given, never a wrapped negative one, and say what is accepted
+/// even for a 0-d view; broadcast_shapes keeps the 64-dimension limit; copy_from's mismatch
+/// and hex's separator have their own variants (no "cannot cast" prefix).
+#[test]
+fn errors_carry_what_was_given() {
+    let data = [1u8, 2, 3];
+    let v = ndview::View::from_bytes(&data);
+    match v.insert_axis(usize::MAX) {
+        Err(ndview::Error::Axis { axis, ndim }) => assert_eq!((axis, ndim), (isize::MAX, 2)),
+        other => panic!("{other:?}"),
+    }
+    let zero_d = v.slice_str("0").unwrap();
+    let e = zero_d.sum_axis::<u8>(1).unwrap_err();
+    assert!(
+        matches!(e, ndview::Error::Axis { axis: 1, ndim: 0 }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("a 0-d view has no axes"), "{e}");
+    assert!(!e.to_string().contains("-0"), "{e}");
+    let many = [1usize; 65];
+    assert!(matches!(
+        ndview::broadcast_shapes(&[&many, &[1]]),
+        Err(ndview::Error::TooManyDims { ndim: 65 })
+    ));
+    let mut out = [0u16; 3];
+    let e = ndview::ViewMut::from_slice(&mut out)
+        .copy_from(&v)
+        .unwrap_err();
+    assert!(matches!(e, ndview::Error::Assign { .. }), "{e:?}");
+    assert!(!e.to_string().contains("cannot cast"), "{e}");
+    let e = v.hex_with('é', 1).unwrap_err();
+    assert!(matches!(e, ndview::Error::Value(_)), "{e:?}");
+}
+
+/// INFER where nothing infers it says so, rather than "array is too big".
+#[test]
+fn infer_outside_reshape_says_where_it_is_accepted() {
+    let e = ndview::Array::zeros("f", &[3, ndview::INFER]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("only reshape, frombuffer and map_file"),
+        "{e}"
+    );
+    let data = [0u8; 4];
+    let e = ndview::View::from_bytes(&data)
+        .broadcast_to(&[ndview::INFER, 4])
+        .unwrap_err();
+    assert!(e.to_string().contains("INFER"), "{e}");
+}

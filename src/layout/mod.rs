@@ -280,6 +280,12 @@ pub(crate) fn check_size(shape: &[usize], itemsize: usize) -> Result<()> {
         .filter(|&n| n <= isize::MAX as usize)
         .map(|_| ())
         .ok_or_else(|| {
+            if shape.contains(&crate::INFER) {
+                return Error::Geometry(format!(
+                    "shape {shape:?} has a length of INFER (usize::MAX, NumPy's -1), which \
+                     only reshape, frombuffer and map_file infer; give every length here"
+                ));
+            }
             Error::Geometry(format!(
                 "array is too big: shape {shape:?} of {itemsize}-byte elements (zero lengths \
                  left out, as NumPy does) exceeds isize::MAX bytes"

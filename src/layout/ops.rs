@@ -25,10 +25,7 @@ impl Layout {
         let mut seen = [false; crate::MAX_NDIM];
         for &p in perm {
             if p >= ndim {
-                return Err(Error::Axis {
-                    axis: p as isize,
-                    ndim,
-                });
+                return Err(Error::axis_usize(p, ndim));
             }
             if std::mem::replace(&mut seen[p], true) {
                 return Err(Error::Shape(format!("repeated axis {p} in permutation")));
@@ -63,10 +60,7 @@ impl Layout {
     pub fn split_at(&self, axis: usize, index: usize) -> Result<(Layout, Layout)> {
         let ndim = self.ndim();
         if axis >= ndim {
-            return Err(Error::Axis {
-                axis: axis as isize,
-                ndim,
-            });
+            return Err(Error::axis_usize(axis, ndim));
         }
         let d = self.shape[axis];
         if index > d {
@@ -254,6 +248,7 @@ impl Layout {
 /// NumPy's broadcast of several shapes: aligned from the right, each axis equal or 1.
 pub(crate) fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Dims> {
     let nd = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
+    Error::check_ndim(nd)?;
     let mut out: Dims = smallvec::smallvec![1; nd];
     for s in shapes {
         for (k, &d) in s.iter().enumerate() {

@@ -96,10 +96,7 @@ impl Layout {
     pub fn insert_axis(&self, axis: usize, itemsize: usize) -> Result<Layout> {
         if axis > self.ndim() {
             // NumPy's expand_dims checks the axis against the result's dimensions.
-            return Err(Error::Axis {
-                axis: axis as isize,
-                ndim: self.ndim() + 1,
-            });
+            return Err(Error::axis_usize(axis, self.ndim() + 1));
         }
         let mut shape = self.shape.clone();
         shape.insert(axis, 1);

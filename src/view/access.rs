@@ -2,7 +2,7 @@
 
 use super::{Order, RawView, View, ViewMut};
 use crate::element::Element;
-use crate::error::{Error, PyErr, Result};
+use crate::error::{Error, Result};
 use crate::format::ByteOrder;
 use crate::value::Value;
 use smallvec::SmallVec;
@@ -64,10 +64,7 @@ fn hex(bytes: &[u8], sep: Option<char>, bytes_per_sep: isize) -> Result<String> 
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     if let Some(c) = sep {
         if !c.is_ascii() {
-            return Err(Error::cast(
-                PyErr::ValueError,
-                format!("sep must be ASCII, got {c:?}"),
-            ));
+            return Err(Error::Value(format!("sep must be ASCII, got {c:?}")));
         }
     }
     let group = bytes_per_sep.unsigned_abs();
@@ -269,17 +266,12 @@ impl<'a> ViewMut<'a> {
             || d.itemsize() != s.itemsize()
             || !equiv_shape(&d.layout.shape, &s.layout.shape)
         {
-            return Err(Error::cast(
-                PyErr::ValueError,
-                format!(
-                    "memoryview assignment: lvalue and rvalue have different structures \
-                     (format {:?} shape {:?} vs format {:?} shape {:?})",
-                    d.format.as_str(),
-                    d.layout.shape.as_slice(),
-                    s.format.as_str(),
-                    s.layout.shape.as_slice()
-                ),
-            ));
+            return Err(Error::Assign {
+                dst_format: d.format.as_str().to_owned(),
+                dst_shape: d.layout.shape.to_vec(),
+                src_format: s.format.as_str().to_owned(),
+                src_shape: s.layout.shape.to_vec(),
+            });
         }
         crate::engine::copy_view(self, &src.raw, parallel)
     }

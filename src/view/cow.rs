@@ -130,8 +130,9 @@ impl<'a> View<'a> {
         )?))
     }
 
-    /// NumPy's `ravel()`: the elements in C order as a 1-D view when the layout allows one
-    /// without copying, else a C-contiguous copy.
+    /// NumPy's `ravel()`: the elements in C order as a 1-D view of the same memory when the
+    /// view is C-contiguous, else a C-contiguous copy (as NumPy, which copies a strided 1-D
+    /// view too: the result is always contiguous; `reshape(&[INFER])` keeps any strides).
     ///
     /// ```
     /// let data: Vec<u16> = (0..6).collect();
@@ -140,11 +141,13 @@ impl<'a> View<'a> {
     /// let t = m.transpose().ravel().unwrap();
     /// assert!(t.is_owned());
     /// assert_eq!(t.view().to_vec::<u16>().unwrap(), [0, 3, 1, 4, 2, 5]);
+    /// let stepped = ndview::View::from_slice(&data).slice_str("::2").unwrap().ravel().unwrap();
+    /// assert!(stepped.is_owned() && stepped.view().as_slice::<u16>().is_ok());
     /// ```
     pub fn ravel(&self) -> Result<CowArray<'a>> {
         match self.reshape(&[self.len()]) {
-            Ok(flat) => Ok(CowArray::View(flat)),
-            Err(_) => {
+            Ok(flat) if self.is_c_contiguous() => Ok(CowArray::View(flat)),
+            _ => {
                 let copy = self.to_owned()?;
                 let n = copy.len();
                 let format = copy.format().clone();

@@ -187,9 +187,97 @@ fn arrays_carry_the_view_methods() {
     a.slice_mut(s![..;3]).unwrap().fill(-1.0f32).unwrap();
     a.par_apply(|x: f32| x * 2.0).unwrap();
     assert_eq!(a.to_vec::<f32>().unwrap()[..4], [-2.0, 2.0, 4.0, -2.0]);
+    assert_eq!(m.typed::<f32>().unwrap()[[1, 2]], 6.0);
+    let (top, bottom) = m.split_at(0, 1).unwrap();
+    assert_eq!((top.shape(), bottom.shape()), (&[1, 4][..], &[2, 4][..]));
+    assert!(!m.ravel().unwrap().is_owned() && m.is_c_contiguous() && m.offset() == 0);
+    assert_eq!(m.as_ptr(), m.view().as_ptr());
+    assert_eq!(m.insert_axis(0).unwrap().squeeze().shape(), &[3, 4]);
+    assert_eq!(m.exact_chunks(&[1, 2]).unwrap().shape(), &[3, 2, 1, 2]);
     let shared = ndview::SharedView::from_array(m);
     assert_eq!(shared.max::<f32>().unwrap(), 11.0);
     assert_eq!(shared.strides(), &[16, 4]);
+}
+
+/// Every shape operation of a `SharedView` gives a `SharedView` of the same buffer whose
+/// elements are those of the same operation on its `View`.
+#[test]
+fn shared_views_carry_the_shape_operations() {
+    let data: Vec<i16> = (0..24).collect();
+    let sv = ndview::SharedView::from_vec(data, &[2, 3, 4]).unwrap();
+    let v = sv.view();
+    type Op = fn(&ndview::SharedView) -> ndview::Result<ndview::SharedView>;
+    type VOp = for<'a> fn(&View<'a>) -> ndview::Result<View<'a>>;
+    let cases: Vec<(&str, Op, VOp)> = vec![
+        ("transpose", |s| Ok(s.transpose()), |v| Ok(v.transpose())),
+        (
+            "permute",
+            |s| s.permute(&[1, 0, 2]),
+            |v| v.permute(&[1, 0, 2]),
+        ),
+        ("swap_axes", |s| s.swap_axes(0, -1), |v| v.swap_axes(0, -1)),
+        ("flip", |s| s.flip(1), |v| v.flip(1)),
+        (
+            "reshape",
+            |s| s.reshape(&[6, INFER]),
+            |v| v.reshape(&[6, INFER]),
+        ),
+        (
+            "broadcast_to",
+            |s| s.broadcast_to(&[2, 2, 3, 4]),
+            |v| v.broadcast_to(&[2, 2, 3, 4]),
+        ),
+        ("diagonal", |s| s.diagonal(0, 1, 2), |v| v.diagonal(0, 1, 2)),
+        ("moveaxis", |s| s.moveaxis(0, -1), |v| v.moveaxis(0, -1)),
+        ("rot90", |s| s.rot90(1, [1, 2]), |v| v.rot90(1, [1, 2])),
+        ("insert_axis", |s| s.insert_axis(1), |v| v.insert_axis(1)),
+        (
+            "windows",
+            |s| s.windows(&[1, 2, 2]),
+            |v| v.windows(&[1, 2, 2]),
+        ),
+        (
+            "exact_chunks",
+            |s| s.exact_chunks(&[1, 3, 2]),
+            |v| v.exact_chunks(&[1, 3, 2]),
+        ),
+        ("view_as", |s| s.view_as("<H"), |v| v.view_as("<H")),
+        ("cast", |s| s.cast("B", None), |v| v.cast("B", None)),
+    ];
+    for (name, op, vop) in cases {
+        let got = op(&sv).unwrap();
+        assert!(!got.is_unique(), "{name} shares the buffer");
+        let want = vop(&v).unwrap();
+        assert_eq!(got.shape(), want.shape(), "{name}");
+        assert_eq!(got.strides(), want.strides(), "{name}");
+        assert_eq!(got.tolist().unwrap(), want.tolist().unwrap(), "{name}");
+    }
+    assert!(sv.flip(3).is_err() && sv.reshape(&[5, INFER]).is_err());
+    let one = sv
+        .slice_str("0:1")
+        .unwrap()
+        .squeeze_axis(0)
+        .unwrap()
+        .squeeze();
+    assert_eq!(one.shape(), &[3, 4]);
+    assert_eq!(sv.iter().count(), 2);
+    assert_eq!(sv.typed::<i16>().unwrap()[[1, 2, 3]], 23);
+}
+
+/// A writable view reads, reduces and iterates without `as_view()` first.
+#[test]
+fn writable_views_carry_the_kernels() {
+    let mut data: Vec<f32> = (0..12).map(|x| x as f32).collect();
+    let mut vm = ViewMut::from_slice(&mut data).reshape(&[3, 4]).unwrap();
+    assert_eq!(vm.sum::<f32>().unwrap(), 66.0);
+    assert_eq!(vm.iter().count(), 3);
+    assert_eq!(vm.lanes(-1).unwrap().count(), 3);
+    assert_eq!(vm.argmax::<f32>().unwrap(), 11);
+    let rows = vm.map_lanes(-1, |r: &[f32]| r[0]).unwrap();
+    assert_eq!(rows.to_vec::<f32>().unwrap(), [0.0, 4.0, 8.0]);
+    assert_eq!(vm.typed::<f32>().unwrap()[[2, 1]], 9.0);
+    vm.fill(1.0f32).unwrap();
+    assert_eq!(vm.mean::<f32>().unwrap(), 1.0);
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The view methods on [`Array`] and [`SharedView`] themselves, so owned arrays need no
-//! `.view()` first (as ndarray's owned arrays and views share their methods).
+//! The view methods on [`Array`], [`SharedView`] and [`ViewMut`] themselves, so owned arrays
+//! and writable views need no `.view()` first (as ndarray's owned arrays and views share their
+//! methods).
 
 use super::Array;
 use crate::element::Element;
@@ -8,13 +9,13 @@ use crate::kernels::{CastFromAll, Conversion, Numeric, Stats};
 use crate::layout::SliceItem;
 use crate::shared::SharedView;
 use crate::value::Value;
-use crate::view::{AxisIter, Lanes, Order, View, ViewMut};
+use crate::view::{AxisIter, CowArray, Lanes, Order, Typed, View, ViewMut};
 
 /// Forwards each listed method to the view that `$via` makes (`view` or `view_mut`).
 macro_rules! forward {
     ($via:ident, $recv:ty; $( fn $name:ident [$($gen:tt)*] [$($param:ident),*] ($($arg:ident : $ty:ty),*) -> $ret:ty; )*) => {
         $(
-            #[doc = concat!("[`", stringify!($recv), "::", stringify!($name), "`] on the whole array.")]
+            #[doc = concat!("[`", stringify!($recv), "::", stringify!($name), "`] on all the elements.")]
             #[inline]
             pub fn $name<$($gen)*>(self: forward!(@self $via), $($arg: $ty),*) -> $ret {
                 self.$via().$name::<$($param),*>($($arg),*)
@@ -22,6 +23,7 @@ macro_rules! forward {
         )*
     };
     (@self view) => { &Self };
+    (@self as_view) => { &Self };
     (@self view_mut) => { &mut Self };
 }
 
@@ -39,6 +41,21 @@ macro_rules! value_methods {
             fn hex[] []() -> Result<String>;
             fn get[] [](index: &[usize]) -> Result<Value>;
             fn get_as[T: Element] [T](index: &[usize]) -> Result<T>;
+            fn offset[] []() -> isize;
+            fn as_ptr[] []() -> *const u8;
+            fn is_c_contiguous[] []() -> bool;
+            fn is_f_contiguous[] []() -> bool;
+            fn split_at[] [](axis: usize, index: usize) -> Result<(View<'_>, View<'_>)>;
+        }
+        kernel_methods!(view);
+    };
+}
+
+/// The kernels, reductions and iterators of [`View`], forwarded through `$via` (`view` for
+/// the owners, `as_view` for [`ViewMut`]).
+macro_rules! kernel_methods {
+    ($via:ident) => {
+        forward! { $via, View;
             fn iter_as[T: Element] [T]() -> Result<crate::view::IterAs<'_, T>>;
             fn to_vec[T: Element] [T]() -> Result<Vec<T>>;
             fn map[T: Element, U: Element] [T, U](f: impl FnMut(T) -> U) -> Result<Array>;
@@ -101,6 +118,13 @@ macro_rules! value_methods {
             fn par_allclose[] [](other: &View<'_>, rtol: f64, atol: f64) -> Result<bool>;
             fn map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
             fn par_map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
+            fn zip_map3[A: Element, B: Element, C: Element, U: Element] [A, B, C, U](b: &View<'_>, c: &View<'_>, f: impl FnMut(A, B, C) -> U) -> Result<Array>;
+            fn iter[] []() -> AxisIter<'_>;
+            fn axis_iter[] [](axis: isize) -> Result<AxisIter<'_>>;
+            fn lanes[] [](axis: isize) -> Result<Lanes<'_>>;
+            fn typed[T: Element + bytemuck::Pod] [T]() -> Result<Typed<'_, T>>;
+            fn ravel[] []() -> Result<CowArray<'_>>;
+            fn as_standard_layout[] []() -> Result<CowArray<'_>>;
         }
     };
 }
@@ -118,9 +142,10 @@ impl Array {
         fn diagonal[] [](offset: isize, axis1: isize, axis2: isize) -> Result<View<'_>>;
         fn moveaxis[] [](source: isize, destination: isize) -> Result<View<'_>>;
         fn rot90[] [](k: isize, axes: [isize; 2]) -> Result<View<'_>>;
-        fn iter[] []() -> AxisIter<'_>;
-        fn axis_iter[] [](axis: isize) -> Result<AxisIter<'_>>;
-        fn lanes[] [](axis: isize) -> Result<Lanes<'_>>;
+        fn squeeze[] []() -> View<'_>;
+        fn squeeze_axis[] [](axis: isize) -> Result<View<'_>>;
+        fn insert_axis[] [](axis: usize) -> Result<View<'_>>;
+        fn exact_chunks[] [](chunk: &[usize]) -> Result<View<'_>>;
         fn windows[] [](window: &[usize]) -> Result<View<'_>>;
         fn field[] [](name: &str) -> Result<View<'_>>;
         fn view_as[] [](format: &str) -> Result<View<'_>>;
@@ -174,6 +199,50 @@ impl Array {
     }
 }
 
+/// Shape operations on a [`SharedView`] that give another `SharedView` of the same buffer
+/// (as ndarray's `ArcArray` methods give `ArcArray`s), through [`SharedView::derive`].
+macro_rules! shared_shape_ops {
+    ($( fn $name:ident ($($arg:ident : $ty:ty),*); )*) => {$(
+        #[doc = concat!("[`View::", stringify!($name), "`], sharing the buffer.")]
+        pub fn $name(&self, $($arg: $ty),*) -> Result<SharedView> {
+            self.derive(|v| v.$name($($arg),*))
+        }
+    )*};
+}
+
+impl ViewMut<'_> {
+    kernel_methods!(as_view);
+}
+
 impl SharedView {
     value_methods!();
+
+    /// [`View::transpose`], sharing the buffer.
+    pub fn transpose(&self) -> SharedView {
+        self.derive(|v| Ok(v.transpose()))
+            .expect("a transpose is a view of the same buffer")
+    }
+
+    /// [`View::squeeze`], sharing the buffer.
+    pub fn squeeze(&self) -> SharedView {
+        self.derive(|v| Ok(v.squeeze()))
+            .expect("a squeeze is a view of the same buffer")
+    }
+
+    shared_shape_ops! {
+        fn permute(perm: &[usize]);
+        fn swap_axes(a: isize, b: isize);
+        fn flip(axis: isize);
+        fn reshape(shape: &[usize]);
+        fn broadcast_to(shape: &[usize]);
+        fn diagonal(offset: isize, axis1: isize, axis2: isize);
+        fn moveaxis(source: isize, destination: isize);
+        fn rot90(k: isize, axes: [isize; 2]);
+        fn squeeze_axis(axis: isize);
+        fn insert_axis(axis: usize);
+        fn windows(window: &[usize]);
+        fn exact_chunks(chunk: &[usize]);
+        fn view_as(format: &str);
+        fn cast(format: &str, shape: Option<&[usize]>);
+    }
 }

@@ -124,11 +124,21 @@ pub fn extent(shape: &[usize], strides: &[isize], itemsize: usize) -> PyResult<(
 
 /// A snapshot of everything `obj` exports (NumPy's `np.asarray(obj)` without a copy).
 pub fn import(obj: &Bound<'_, PyAny>) -> PyResult<Snapshot> {
+    import_with(obj, true)
+}
+
+/// [`import`]; `fields`: the exporter's format will be read (so a ctypes format that leaves
+/// out padding is refused), rather than replaced by an explicit one.
+fn import_with(obj: &Bound<'_, PyAny>, fields: bool) -> PyResult<Snapshot> {
     if let Ok(v) = obj.cast::<PyView>() {
         return v.get().snapshot();
     }
     let (mut buf, writable) = acquire(obj)?;
-    match import_held(&buf) {
+    let held = import_held(&buf).and_then(|held| match fields {
+        true => refuse_ctypes_padding(obj, &held.2).map(|_| held),
+        false => Ok(held),
+    });
+    match held {
         Ok((ptr, len, geo)) => {
             let mem = Memory::from_python(buf, ptr, len, writable, obj.clone().unbind());
             Ok(Snapshot {
@@ -142,6 +152,33 @@ pub fn import(obj: &Bound<'_, PyAny>) -> PyResult<Snapshot> {
             Err(e)
         }
     }
+}
+
+/// ctypes describes a structure with padding wrongly: `struct {int a; double b;}` exports
+/// `T{<i:a:<d:b:}` (12 bytes, no gap) with itemsize 16, so the fields would be read at the
+/// wrong offsets. NumPy notices the itemsize mismatch and asks ctypes for the real layout;
+/// ndview refuses, and says how to give the format itself.
+fn refuse_ctypes_padding(obj: &Bound<'_, PyAny>, geo: &Geometry) -> PyResult<()> {
+    let f = &geo.format;
+    if f.plain_scalar().is_some() || f.natural_size() >= f.itemsize() {
+        return Ok(());
+    }
+    let ctypes = obj.py().import("ctypes")?;
+    let mut from_ctypes = false;
+    for kind in ["Structure", "Union", "Array"] {
+        from_ctypes |= obj.is_instance(&ctypes.getattr(kind)?)?;
+    }
+    if !from_ctypes {
+        return Ok(());
+    }
+    Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
+        "ctypes exports the format {:?} ({} bytes) for elements of {} bytes: its format leaves \
+         out the structure's padding, so the fields' offsets are unknown; view it with the \
+         layout written out, e.g. ndview.view(obj, \"T{{<i:a:4x<d:b:}}\", shape)",
+        f.as_str(),
+        f.natural_size(),
+        f.itemsize()
+    )))
 }
 
 fn import_held(buf: &ffi::Py_buffer) -> PyResult<(NonNull<u8>, usize, Geometry)> {
@@ -182,7 +219,7 @@ pub struct Flat {
 /// The exporter's bytes as one flat region (it must be C- or F-contiguous, as NumPy's
 /// `frombuffer` requires), for `frombuffer` and explicit geometries.
 pub fn import_flat(obj: &Bound<'_, PyAny>) -> PyResult<Flat> {
-    let s = import(obj)?;
+    let s = import_with(obj, false)?;
     let view = s.view()?;
     if !view.is_contiguous() {
         return Err(PyBufferError::new_err(

@@ -260,3 +260,30 @@ def test_astype_wraps_integers_as_numpy():
         a = rng.integers(info.min, info.max, size=50, dtype=src, endpoint=True)
         got = np.asarray(ndview.astype(a, dst))
         assert got.tobytes() == a.astype(codes[dst]).tobytes(), (src, dst)
+
+
+# --- ctypes' padded structures ----------------------------------------------------------------
+
+
+def test_ctypes_padding_is_refused_not_misread():
+    import ctypes
+
+    class Padded(ctypes.Structure):
+        _fields_ = [("a", ctypes.c_int), ("b", ctypes.c_double)]
+
+    class Packed(ctypes.Structure):
+        _fields_ = [("a", ctypes.c_int), ("b", ctypes.c_int)]
+
+    items = (Padded * 2)()
+    items[1].a, items[1].b = 5, 2.5
+    assert memoryview(items).itemsize == 16  # ctypes' format says 12
+    with pytest.raises(NotImplementedError):
+        ndview.view(items)
+    # With the layout written out, the fields read as NumPy reads them through ctypes.
+    v = ndview.view(items, "T{<i:a:4x<d:b:}", [2])
+    assert v.tolist()[1] == (5, 2.5)
+    with pytest.warns(RuntimeWarning):  # NumPy sees the mismatch too, and asks ctypes
+        assert np.asarray(items)[1].tolist() == (5, 2.5)
+    fine = (Packed * 2)()
+    fine[1].b = 7
+    assert ndview.view(fine).tolist() == [(0, 0), (0, 7)]

@@ -42,6 +42,8 @@ pub struct PyView {
     readonly: bool,
     ffi: FfiParts,
     exports: AtomicUsize,
+    /// The hash once computed (memoryview keeps it, and answers it after `release()`).
+    hash: std::sync::OnceLock<isize>,
 }
 
 impl PyView {
@@ -61,6 +63,7 @@ impl PyView {
             readonly,
             ffi,
             exports: AtomicUsize::new(0),
+            hash: std::sync::OnceLock::new(),
         })
     }
 
@@ -490,6 +493,9 @@ impl PyView {
     }
 
     fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
+        if let Some(&h) = self.hash.get() {
+            return Ok(h);
+        }
         let s = self.snapshot()?;
         if !self.readonly {
             return Err(PyValueError::new_err(
@@ -502,9 +508,15 @@ impl PyView {
                 "memoryview: hashing is restricted to formats 'B', 'b' or 'c'",
             ));
         }
+        // As memoryview: an exporter that cannot be hashed (a NumPy array, a bytearray) makes
+        // the view unhashable, with the exporter's own error.
+        if let Some(obj) = &s.mem.obj {
+            obj.bind(py).hash()?;
+        }
         // Through Python's allocator: a view too large to copy is a `MemoryError`.
         let n = v.nbytes();
-        PyBytes::new_with(py, n, |out| v.par_tobytes_into(Order::C, out).py())?.hash()
+        let h = PyBytes::new_with(py, n, |out| v.par_tobytes_into(Order::C, out).py())?.hash()?;
+        Ok(*self.hash.get_or_init(|| h))
     }
 
     fn __repr__(&self) -> String {

@@ -287,3 +287,23 @@ def test_ctypes_padding_is_refused_not_misread():
     fine = (Packed * 2)()
     fine[1].b = 7
     assert ndview.view(fine).tolist() == [(0, 0), (0, 7)]
+
+
+def test_hash_as_memoryview():
+    frozen = np.frombuffer(b"ab", "B")  # read-only, but an unhashable exporter
+    assert outcome(lambda: hash(memoryview(frozen))) is TypeError
+    assert outcome(lambda: hash(ndview.view(frozen))) is TypeError
+    ref, ours = memoryview(b"abc"), ndview.view(b"abc")
+    assert hash(ours) == hash(ref) == hash(b"abc")
+    ref.release()
+    ours.release()
+    assert hash(ours) == hash(ref)  # the hash is kept after release, as memoryview keeps it
+    fresh = ndview.view(b"xyz")
+    fresh.release()
+    assert outcome(lambda: hash(fresh)) is outcome(lambda: hash(_released_memoryview()))
+
+
+def _released_memoryview():
+    m = memoryview(b"xyz")
+    m.release()
+    return m

@@ -519,3 +519,21 @@ fn huge_integers_clamp_or_are_refused_as_cpython() {
         .unwrap_err();
     assert!(matches!(err, Error::Pack { .. }), "{err}");
 }
+
+/// Scalar operators take integer and float literals without annotations; the value must
+/// convert exactly to the view's type.
+#[test]
+fn scalar_operators_take_rust_numbers() {
+    let data = [1i32, 2, 3];
+    let v = View::from_slice(&data);
+    assert_eq!((&v + 1).unwrap().to_vec::<i32>().unwrap(), [2, 3, 4]);
+    assert_eq!((&v * 2).unwrap().to_vec::<i32>().unwrap(), [2, 4, 6]);
+    assert_eq!((&v - 1).unwrap().to_vec::<i32>().unwrap(), [0, 1, 2]);
+    let f = [1.5f32, 2.5];
+    let fv = View::from_slice(&f);
+    assert_eq!((&fv * 2.0).unwrap().to_vec::<f32>().unwrap(), [3.0, 5.0]);
+    let a = Array::from(vec![4.0f64, 8.0]);
+    assert_eq!((&a / 4).unwrap().to_vec::<f64>().unwrap(), [1.0, 2.0]);
+    let e = (&View::from_slice(&[0u8]) + 300).unwrap_err(); // 300 is no u8
+    assert!(matches!(e, Error::Type(_)), "{e:?}");
+}

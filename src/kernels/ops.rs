@@ -268,7 +268,32 @@ macro_rules! operator {
     };
 }
 
+/// The scalar operators for `i32` besides `f64`: `&v + 1` works as `&v + 1.0` does (the value
+/// must convert exactly to the view's type). One integer type and one float type, so that a
+/// literal of either needs no annotation; other numbers go through `as f64` (integers exact
+/// up to 2^53).
+macro_rules! scalar_operator {
+    ($trait:ident, $method:ident, $par_s:ident; $($t:ty),*) => {$(
+        impl std::ops::$trait<$t> for &View<'_> {
+            type Output = Result<Array>;
+            fn $method(self, x: $t) -> Result<Array> {
+                $par_s(self, f64::from(x))
+            }
+        }
+        impl std::ops::$trait<$t> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, x: $t) -> Result<Array> {
+                $par_s(&self.view(), f64::from(x))
+            }
+        }
+    )*};
+}
+
 operator!(Add, add, par_add, par_add_scalar);
+scalar_operator!(Add, add, par_add_scalar; i32);
+scalar_operator!(Sub, sub, par_sub_scalar; i32);
+scalar_operator!(Mul, mul, par_mul_scalar; i32);
+scalar_operator!(Div, div, par_div_scalar; i32);
 operator!(Sub, sub, par_sub, par_sub_scalar);
 operator!(Mul, mul, par_mul, par_mul_scalar);
 operator!(Div, div, par_div, par_div_scalar);

@@ -159,10 +159,20 @@ impl<'a> View<'a> {
 
     /// Pieces of `n` positions along the first axis, the last one shorter, without copying:
     /// for a byte view, chunks of `n` bytes (`mv[i:i+n] for i in range(0, len(mv), n)`).
-    pub fn chunks(&self, n: usize) -> Result<impl Iterator<Item = View<'a>> + '_> {
+    /// The iterator does not borrow `self`.
+    ///
+    /// ```
+    /// let data = [0u8; 10];
+    /// let mut pieces = { let v = ndview::View::from_bytes(&data); v.chunks(4).unwrap() };
+    /// assert_eq!(pieces.next().unwrap().len(), 4);
+    /// assert_eq!(pieces.map(|c| c.len()).collect::<Vec<_>>(), [4, 2]);
+    /// ```
+    pub fn chunks(&self, n: usize) -> Result<impl Iterator<Item = View<'a>>> {
         let ranges = chunk_ranges(&self.raw.layout, n)?;
+        let whole = self.clone();
         Ok(ranges.map(move |(start, stop)| {
-            self.slice([crate::SliceItem::range(Some(start), Some(stop), 1)])
+            whole
+                .slice([crate::SliceItem::range(Some(start), Some(stop), 1)])
                 .expect("chunks of the first axis are in range")
         }))
     }

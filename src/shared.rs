@@ -166,11 +166,13 @@ impl SharedView {
     }
 
     /// Pieces of `n` positions along the first axis (the last one shorter), sharing the
-    /// buffer: for a byte view, chunks of `n` bytes.
-    pub fn chunks(&self, n: usize) -> Result<impl Iterator<Item = SharedView> + '_> {
+    /// buffer: for a byte view, chunks of `n` bytes. The iterator does not borrow `self`.
+    pub fn chunks(&self, n: usize) -> Result<impl Iterator<Item = SharedView>> {
         let pieces = crate::io::chunk_ranges(&self.raw.layout, n)?;
+        let whole = self.clone();
         Ok(pieces.map(move |(start, stop)| {
-            self.derive(|v| v.slice([crate::SliceItem::range(Some(start), Some(stop), 1)]))
+            whole
+                .derive(|v| v.slice([crate::SliceItem::range(Some(start), Some(stop), 1)]))
                 .expect("chunks of the first axis are in range")
         }))
     }

@@ -69,8 +69,8 @@ impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
         &self.view
     }
 
-    /// References to the elements in C order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a T> + '_ {
+    /// References to the elements in C order (the iterator does not borrow `self`).
+    pub fn iter(&self) -> impl Iterator<Item = &'a T> {
         self.view.elements_for().map(as_ref)
     }
 }

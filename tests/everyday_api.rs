@@ -360,6 +360,31 @@ proptest! {
         prop_assert_eq!(c.view().to_vec::<u32>().unwrap(), want);
     }
 
+    /// Typed iteration runs from both ends: reversed it is the C-order walk reversed, and
+    /// taking from both ends alternately yields every element once.
+    #[test]
+    fn iter_as_is_double_ended((shape, strides, offset, len) in layout(), front in 0usize..8) {
+        let buf = buffer(len);
+        let m = Model::new(&shape, &strides, offset as isize);
+        let want = model_values(&m, &buf);
+        let v = View::from_parts(&buf, "<I", &shape, &strides, offset).unwrap();
+        let back: Vec<u32> = v.iter_as::<u32>().unwrap().rev().collect();
+        prop_assert_eq!(back.iter().rev().copied().collect::<Vec<_>>(), want.clone());
+        let mut it = v.iter_as::<u32>().unwrap();
+        let (mut head, mut tail) = (Vec::new(), Vec::new());
+        for k in 0.. {
+            let next = if k % (front + 1) == 0 { it.next_back().map(|x| (false, x)) } else { it.next().map(|x| (true, x)) };
+            match next {
+                Some((true, x)) => head.push(x),
+                Some((false, x)) => tail.push(x),
+                None => break,
+            }
+            prop_assert_eq!(it.len(), want.len() - head.len() - tail.len());
+        }
+        head.extend(tail.into_iter().rev());
+        prop_assert_eq!(head, want);
+    }
+
     /// frombuffer's element count and errors, from NumPy's rules.
     #[test]
     fn frombuffer_follows_numpy(len in 0usize..40, itemsize in prop::sample::select(vec![1usize, 2, 4, 8]), count in prop::option::of(0usize..20), offset in 0usize..45) {

@@ -250,19 +250,40 @@ unsafe fn exclusive(raw: &mut RawView, offset: isize, n: usize) -> &mut [u8] {
 #[derive(Clone)]
 pub(crate) struct Elements<'a> {
     raw: RawView,
-    /// The multi-index of the next element and its byte offset.
+    /// The multi-index of the next element from the front and its byte offset.
     index: smallvec::SmallVec<[usize; 6]>,
     offset: isize,
+    /// The same for the next element from the back (the last one not yet taken).
+    back: smallvec::SmallVec<[usize; 6]>,
+    back_offset: isize,
+    /// Elements not yet taken from either end.
     left: usize,
     _bytes: PhantomData<&'a [u8]>,
 }
 
 impl Elements<'_> {
     fn new(raw: RawView) -> Self {
+        let l = &raw.layout;
+        let left = l.len();
+        let (back, back_offset) = if left == 0 {
+            (smallvec::smallvec![0; l.ndim()], l.offset)
+        } else {
+            // The last element: every axis at its last index, an offset the validated
+            // layout holds.
+            let back: smallvec::SmallVec<[usize; 6]> = l.shape.iter().map(|&d| d - 1).collect();
+            let reach: isize = back
+                .iter()
+                .zip(&l.strides)
+                .map(|(&i, &s)| i as isize * s)
+                .sum();
+            (back, l.offset + reach)
+        };
         Elements {
-            index: smallvec::smallvec![0; raw.layout.ndim()],
-            offset: raw.layout.offset,
-            left: raw.layout.len(),
+            index: smallvec::smallvec![0; l.ndim()],
+            offset: l.offset,
+            back,
+            back_offset,
+            left,
             raw,
             _bytes: PhantomData,
         }
@@ -304,6 +325,36 @@ impl<'a> Iterator for Elements<'a> {
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left, Some(self.left))
+    }
+}
+
+impl<'a> DoubleEndedIterator for Elements<'a> {
+    #[inline]
+    fn next_back(&mut self) -> Option<&'a [u8]> {
+        if self.left == 0 {
+            return None;
+        }
+        let here = self.back_offset;
+        self.left -= 1;
+        if self.left > 0 {
+            let l = &self.raw.layout;
+            for k in (0..l.ndim()).rev() {
+                // Never one step before an axis's first element (see `next`).
+                if self.back[k] > 0 {
+                    self.back[k] -= 1;
+                    self.back_offset -= l.strides[k];
+                    break;
+                }
+                // To the axis's last index: within the validated layout.
+                let last = l.shape[k] - 1;
+                self.back_offset += l.strides[k] * last as isize;
+                self.back[k] = last;
+            }
+        }
+        // SAFETY: `here` is the offset of the element at `back` (an in-range multi-index of
+        // the private, unchanged layout, not yet taken from the front since `left` counts
+        // both ends): one of the view's elements, readable for `'a` as in `next`.
+        Some(unsafe { shared(self.raw.bytes, here, self.raw.itemsize()) })
     }
 }
 

@@ -32,6 +32,14 @@ impl<T: Element> Iterator for IterAs<'_, T> {
     }
 }
 
+impl<T: Element> DoubleEndedIterator for IterAs<'_, T> {
+    #[inline]
+    fn next_back(&mut self) -> Option<T> {
+        let bytes = self.elements.next_back()?;
+        Some(crate::element::load_from(bytes, self.order))
+    }
+}
+
 impl<T: Element> ExactSizeIterator for IterAs<'_, T> {}
 
 /// A view whose elements are references to `T` (from [`View::typed`]): index it with

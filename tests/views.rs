@@ -328,6 +328,12 @@ fn display_and_debug() {
         View::from_slice(&one).slice_str("0").unwrap().to_string(),
         "7"
     );
+    // float32 elements print their own shortest digits, as NumPy prints them.
+    let floats = [0.1f32, 2.5, 1e-5];
+    assert_eq!(
+        View::from_slice(&floats).to_string(),
+        "[  0.1,   2.5, 1e-05]"
+    );
 }
 
 #[test]

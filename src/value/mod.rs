@@ -2,6 +2,8 @@
 
 mod repr;
 
+pub(crate) use repr::write_float32;
+
 pub use num_complex::Complex64;
 
 /// A dynamically typed value, the Rust twin of the Python objects `struct` and `tolist` give.

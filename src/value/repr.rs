@@ -18,15 +18,52 @@ pub(crate) fn write_float(out: &mut impl Write, x: f64, add_dot_0: bool) -> fmt:
         out.write_char('-')?;
     }
     // Rust's `{:e}` gives the same shortest round-trip digits as Python's repr.
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
-    let exp: i32 = exp.parse().expect("{:e} exponent is an integer");
-    let mut digits: String = mantissa.chars().filter(|&c| c != '.').collect();
+    let (mut digits, exp) = shortest(&format!("{:e}", x.abs()));
     if digits.len() >= 16 {
         break_tie_to_even(x.abs(), &mut digits, exp);
     }
+    write_digits(out, &digits, exp, (-4..16).contains(&exp), add_dot_0)
+}
+
+/// An `f32` as NumPy's `str(np.float32(x))`: its own shortest digits (not those of the
+/// widened `f64`), positional when `1e-4 <= |x| < 1e7` (NumPy's cutoff for `float32`),
+/// else `d.ddde+XX`.
+pub(crate) fn write_float32(out: &mut impl Write, x: f32) -> fmt::Result {
+    if !x.is_finite() {
+        return write_float(out, f64::from(x), true);
+    }
+    if x.is_sign_negative() {
+        out.write_char('-')?;
+    }
+    let (digits, exp) = shortest(&format!("{:e}", x.abs()));
+    // NumPy compares the value itself (widened to a double) with the cutoffs.
+    let a = f64::from(x.abs());
+    write_digits(
+        out,
+        &digits,
+        exp,
+        a == 0.0 || (1e-4..1e7).contains(&a),
+        true,
+    )
+}
+
+/// The digits and decimal exponent of Rust's `{:e}` text.
+fn shortest(sci: &str) -> (String, i32) {
+    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
+    let exp: i32 = exp.parse().expect("{:e} exponent is an integer");
+    (mantissa.chars().filter(|&c| c != '.').collect(), exp)
+}
+
+/// `d.ddd * 10**exp` in positional notation when asked, else as `d.ddde+XX`.
+fn write_digits(
+    out: &mut impl Write,
+    digits: &str,
+    exp: i32,
+    positional: bool,
+    add_dot_0: bool,
+) -> fmt::Result {
     let n = digits.len() as i32;
-    if !(-4..16).contains(&exp) {
+    if !positional {
         out.write_str(&digits[..1])?;
         if n > 1 {
             write!(out, ".{}", &digits[1..])?;
@@ -174,6 +211,52 @@ impl fmt::Display for Value {
             Value::Bytes(b) => write_bytes(f, b),
             Value::Tuple(items) => write_seq(f, items, '(', ')'),
             Value::List(items) => write_seq(f, items, '[', ']'),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_float32;
+    use proptest::prelude::*;
+
+    fn f32_text(x: f32) -> String {
+        let mut s = String::new();
+        write_float32(&mut s, x).unwrap();
+        s
+    }
+
+    /// `str(np.float32(x))` from NumPy 2.4 for each value.
+    #[test]
+    fn float32_prints_as_numpy() {
+        let cases: [(f32, &str); 13] = [
+            (0.1, "0.1"),
+            (2.5, "2.5"),
+            (1e-5, "1e-05"),
+            (1e20, "1e+20"),
+            (-0.0, "-0.0"),
+            (16777216.0, "1.6777216e+07"),
+            (3.4028235e38, "3.4028235e+38"),
+            (1.0000001, "1.0000001"),
+            (0.0001, "1e-04"),
+            (123456.79, "123456.79"),
+            (1e16, "1e+16"),
+            (9.999999e15, "9.999999e+15"),
+            (1.4e-45, "1e-45"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(f32_text(x), want, "{x:e}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 2000 }))]
+        /// The text reads back as the same `f32`.
+        #[test]
+        fn float32_text_reads_back(bits in any::<u32>()) {
+            let x = f32::from_bits(bits);
+            prop_assume!(x.is_finite());
+            prop_assert_eq!(f32_text(x).parse::<f32>().unwrap().to_bits(), x.to_bits());
         }
     }
 }

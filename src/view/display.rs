@@ -70,7 +70,16 @@ fn summary(shape: &[usize]) -> Vec<(usize, usize)> {
 
 fn collect(raw: &RawView, shown: &[(usize, usize)]) -> Shown {
     if raw.layout.ndim() == 0 {
-        let text = View::wrap(raw.clone())
+        let v = View::wrap(raw.clone());
+        if let Some((crate::Scalar::F32, _)) = raw.format.plain_scalar() {
+            // As NumPy prints a float32: its own shortest digits, not the widened double's.
+            if let Ok(x) = v.get_as::<f32>(&[]) {
+                let mut text = String::new();
+                crate::value::write_float32(&mut text, x).expect("writing to a String");
+                return Shown::Leaf(text);
+            }
+        }
+        let text = v
             .tolist()
             .map_or_else(|e| format!("<{e}>"), |v| v.to_string());
         return Shown::Leaf(text);

@@ -307,3 +307,25 @@ def _released_memoryview():
     m = memoryview(b"xyz")
     m.release()
     return m
+
+
+# --- Sums: NumPy's pairwise summation, bit for bit --------------------------------------------
+
+
+def test_sums_are_numpys_bits():
+    rng = np.random.default_rng(3118)
+    checked = 0
+    for dtype, n, step in itertools.product(["<f8", "<f4"], [0, 1, 7, 8, 9, 127, 128, 129, 1000,
+                                                            8191, 8192, 8193, 30000, 100003],
+                                            [1, 2, -1, -3]):
+        base = (rng.standard_normal(n * abs(step)) * np.exp(rng.uniform(-20, 20, n * abs(step))))
+        a = base.astype(dtype)[::step]
+        # ndview returns a Python float; an f4 sum is accumulated in f4, so it converts exactly.
+        got = np.array(ndview.sum(a), dtype=dtype)
+        assert got.tobytes() == np.sum(a).tobytes(), (dtype, n, step)
+        checked += 1
+        if n and n % 7 == 0:
+            m = a.copy().reshape(7, -1)
+            got = np.asarray(ndview.sum(m, axis=-1))
+            assert got.tobytes() == np.sum(m, axis=-1).tobytes(), (dtype, n, "axis -1")
+    assert checked == 112

@@ -64,7 +64,8 @@ pub(crate) use with_real;
 
 /// The real scalar type that every element of `format` is, or a `TypeError` naming `what`.
 pub fn real_scalar(format: &Format, what: &str) -> PyResult<Scalar> {
-    match format.scalar() {
+    // A record of one field (`T{d:x:}`) is not a number: NumPy's ufuncs have no loop for it.
+    match format.plain_scalar() {
         Some((s, _))
             if format.itemsize() == s.size() && !matches!(s, Scalar::C64 | Scalar::C128) =>
         {

@@ -159,9 +159,39 @@ fn order_of(order: Option<&str>) -> PyResult<Order> {
 #[pymethods]
 impl PyView {
     /// `ndview.View(obj)`: a view of any buffer exporter, like `memoryview(obj)`.
+    /// `View(object)`: the exporter's buffer, as `memoryview(object)` (the keyword is
+    /// memoryview's too).
     #[new]
-    fn py_new(obj: &Bound<'_, PyAny>) -> PyResult<PyView> {
-        PyView::new(crate::import::import(obj)?)
+    fn py_new(object: &Bound<'_, PyAny>) -> PyResult<PyView> {
+        PyView::new(crate::import::import(object)?)
+    }
+
+    /// `x in v`: whether any element equals `x` (NumPy's `(a == x).any()`; for a 1-D view,
+    /// what memoryview's iteration gives).
+    fn __contains__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let s = self.snapshot()?;
+        let v = s.view()?;
+        if v.ndim() == 0 {
+            return Err(PyTypeError::new_err("iteration over a 0-d view"));
+        }
+        fn any_equal(
+            py: Python<'_>,
+            value: &ndview::Value,
+            x: &Bound<'_, PyAny>,
+        ) -> PyResult<bool> {
+            match value {
+                ndview::Value::List(items) => {
+                    for item in items {
+                        if any_equal(py, item, x)? {
+                            return Ok(true);
+                        }
+                    }
+                    Ok(false)
+                }
+                other => convert::to_py(py, other)?.bind(py).eq(x),
+            }
+        }
+        any_equal(py, &v.tolist().py()?, x)
     }
 
     /// The element format (struct / PEP 3118 syntax), exactly as the exporter gave it.

@@ -329,3 +329,17 @@ def test_sums_are_numpys_bits():
             got = np.asarray(ndview.sum(m, axis=-1))
             assert got.tobytes() == np.sum(m, axis=-1).tobytes(), (dtype, n, "axis -1")
     assert checked == 112
+
+
+def test_contains_constructor_and_records_as_numpy():
+    a = np.arange(6).reshape(2, 3)
+    v = ndview.View(object=a)  # memoryview's keyword
+    for x in (3, 7, 3.0, -1):
+        assert (x in v) == (x in a), x
+    assert (98 in ndview.view(b"abc")) == (98 in memoryview(b"abc"))
+    rec = np.zeros(3, dtype=[("x", "<f8")])
+    with pytest.raises(TypeError):
+        np.add(rec, rec)
+    with pytest.raises(TypeError):
+        ndview.add(rec, rec)
+    assert np.asarray(ndview.add(rec["x"], rec["x"])).dtype == np.float64

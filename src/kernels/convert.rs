@@ -16,9 +16,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// bound to the Rust type of a real scalar, `$other` for complex scalars.
 pub(crate) use crate::format::with_real_scalar;
 
-/// The real scalar type a view holds, or an error saying what it holds instead.
+/// The real scalar type a view holds, or an error saying what it holds instead. A record of
+/// one field (`T{d:x:}`) is not a number here, as NumPy's ufuncs have no loop for it (select
+/// the field first).
 pub(crate) fn real_scalar(v: &View<'_>, what: &str) -> Result<Scalar> {
-    match v.format().scalar() {
+    match v.format().plain_scalar() {
         Some((s, _)) if v.itemsize() == s.size() && !s.is_complex() => Ok(s),
         _ => Err(Error::Type(format!(
             "{what} needs a view of one real number per element; format {:?} is not one",

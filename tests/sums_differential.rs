@@ -22,7 +22,10 @@ fn sum_data(seed: u64, n: usize) -> Vec<f64> {
                 .wrapping_add(1442695040888963407);
             let k = (s >> 11) as f64;
             let e = ((s >> 3) % 24) as i32;
-            let x = k * 2f64.powi(-53 - e);
+            // 2^-(53 + e) built from its bits: exact everywhere (`powi` need not be, and Miri
+            // perturbs it).
+            let scale = f64::from_bits(((1023 - 53 - e) as u64) << 52);
+            let x = k * scale;
             if s & 1 == 1 {
                 -x
             } else {

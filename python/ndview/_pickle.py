@@ -14,10 +14,13 @@ def _rebuild(data, format, shape, order, readonly):
     for a in axes:
         strides[a] = step
         step *= shape[a] if shape[a] > 1 else 1
-    if isinstance(data, pickle.PickleBuffer):
+    out_of_band = isinstance(data, pickle.PickleBuffer)
+    if out_of_band:
         data = data.raw()
-    if not readonly and memoryview(data).readonly:
-        # Pickled writable (protocol 4 and below carry bytes): a writable copy, as NumPy.
+    if not readonly and not out_of_band and memoryview(data).readonly:
+        # Pickled writable in-band (protocol 4 and below carry bytes): a writable copy, as
+        # NumPy. A read-only out-of-band buffer stays the memory of a read-only view, as
+        # NumPy's array of it is read-only.
         data = bytearray(data)
     v = view(data, format, list(shape), strides, 0)
     return v.toreadonly() if readonly else v

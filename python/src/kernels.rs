@@ -98,9 +98,6 @@ fn binary(
         }
         (true, false) | (false, true) => {
             let (arr, x_obj, left) = if a_buf { (a, b, false) } else { (b, a, true) };
-            let x: f64 = x_obj
-                .extract()
-                .map_err(|_| PyTypeError::new_err("operands must be buffers or real numbers"))?;
             if left && matches!(op, Op::Sub | Op::Div) {
                 return Err(PyTypeError::new_err(
                     "a scalar on the left of subtract/divide is not supported; pass a view",
@@ -108,6 +105,15 @@ fn binary(
             }
             let s = import(arr)?;
             let promote = weak_scalar_promotion(&s.geo.format, x_obj, op == Op::Div)?;
+            let working = match promote {
+                Some(Promote::ToInt64) => ndview::Scalar::I64,
+                Some(Promote::ToFloat64) => ndview::Scalar::F64,
+                None => real_scalar(&s.geo.format, "arithmetic")?,
+            };
+            // The scalar as a 0-d array of the working type, converted as NumPy converts a
+            // weak Python scalar: integers exactly (their range is checked above), floats
+            // rounded to the type.
+            let x = scalar_array(x_obj, working)?;
             py.detach(move || -> PyResult<Array> {
                 let v = s.view()?;
                 let promoted = match promote {
@@ -119,11 +125,12 @@ fn binary(
                 };
                 let promoted_view = promoted.as_ref().map(Array::view);
                 let v = promoted_view.as_ref().unwrap_or(&v);
+                let x = x.view();
                 match op {
-                    Op::Add => ops::par_add_scalar(v, x),
-                    Op::Sub => ops::par_sub_scalar(v, x),
-                    Op::Mul => ops::par_mul_scalar(v, x),
-                    Op::Div => ops::par_div_scalar(v, x),
+                    Op::Add => ops::par_add(v, &x),
+                    Op::Sub => ops::par_sub(v, &x),
+                    Op::Mul => ops::par_mul(v, &x),
+                    Op::Div => ops::par_div(v, &x),
                 }
                 .py()
             })?
@@ -144,6 +151,40 @@ enum Promote {
     ToInt64,
     /// A Python `float` with a `bool` or integer array: NumPy's default float.
     ToFloat64,
+}
+
+/// A Python number as a 0-d array of `working`: a Python `int` exactly (a `float` type
+/// rounds it, one past `f64` is `OverflowError`), a `float` rounded to the type (past its
+/// range to an infinity, as NumPy's cast), a `bool` as it is.
+fn scalar_array(x: &Bound<'_, PyAny>, working: ndview::Scalar) -> PyResult<Array> {
+    use ndview::{Scalar, Value};
+    let float = |x: &Bound<'_, PyAny>| -> PyResult<f64> {
+        x.extract::<f64>().map_err(|e| {
+            if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(x.py()) {
+                e
+            } else {
+                PyTypeError::new_err("operands must be buffers or real numbers")
+            }
+        })
+    };
+    let value = match working {
+        Scalar::F16 => Value::Float(half::f16::from_f64(float(x)?).to_f64()),
+        Scalar::F32 => Value::Float(f64::from(float(x)? as f32)),
+        Scalar::F64 => Value::Float(float(x)?),
+        Scalar::Bool => Value::Bool(x.is_truthy()?),
+        _ => match x.extract::<i128>() {
+            Ok(i) => Value::Int(i),
+            // Not an int (a float beside an integer array was promoted to `d` above).
+            Err(_) => {
+                return Err(PyTypeError::new_err(
+                    "operands must be buffers or real numbers",
+                ))
+            }
+        },
+    };
+    let mut a = Array::zeros(working.native_format(), &[]).py()?;
+    a.set(&[], &value).py()?;
+    Ok(a)
 }
 
 /// NumPy 2's rule for a Python scalar beside an array (NEP 50): the scalar takes the array's

@@ -171,9 +171,6 @@ impl PyView {
     fn __contains__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<bool> {
         let s = self.snapshot()?;
         let v = s.view()?;
-        if v.ndim() == 0 {
-            return Err(PyTypeError::new_err("iteration over a 0-d view"));
-        }
         fn any_equal(
             py: Python<'_>,
             value: &ndview::Value,
@@ -465,15 +462,22 @@ impl PyView {
             false => None,
         };
         // One value for every element: a Python scalar, or a 0-d exporter of another format
-        // (a NumPy scalar such as `np.int64(5)`), converted as one element would be.
-        let scalar = match &src {
-            None => true,
-            Some(s) => {
-                s.geo.shape.is_empty() && s.geo.format.as_str() != target.geo.format.as_str()
+        // (a NumPy scalar such as `np.int64(5)`, a 0-d view), converted as one element would
+        // be (its value read as a Python object first).
+        let bare = |f: &str| f.strip_prefix('@').unwrap_or(f).to_owned();
+        let value = match &src {
+            None => Some(value.clone()),
+            Some(s)
+                if s.geo.shape.is_empty()
+                    && bare(s.geo.format.as_str()) != bare(target.geo.format.as_str()) =>
+            {
+                let v = s.view()?.get(&[]).py()?;
+                Some(convert::to_py(value.py(), &v)?.into_bound(value.py()))
             }
+            Some(_) => None,
         };
-        if scalar {
-            let value = convert::element_value(value, &target.geo.format)?;
+        if let Some(value) = value {
+            let value = convert::element_value(&value, &target.geo.format)?;
             let mut dst = target.view_mut()?;
             return dst.fill_value(&value).map_err(convert::store_error(&dst));
         }

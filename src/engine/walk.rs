@@ -211,7 +211,8 @@ impl<const N: usize> Walk<N> {
     }
 
     /// Cuts the walk as NumPy's pairwise summation cuts its input ([`pairwise_leaves`]: the
-    /// two halves, cut at a multiple of 8, until at most [`BLOCK`] positions are left) and
+    /// two halves, cut at a multiple of 8, until at most [`BLOCK`] positions (and never fewer
+    /// than 128) are left) and
     /// runs `block` on each leaf, returning the results in order, for [`combine_pairwise`].
     /// Summing each leaf pairwise and combining the leaves so gives NumPy's pairwise sum of
     /// the whole walk, bit for bit, whatever the number of threads.
@@ -305,12 +306,17 @@ pub(crate) fn pairwise_cut(n: usize) -> usize {
     half - half % 8
 }
 
-/// The leaves of NumPy's pairwise recursion over `n` positions, stopped at [`BLOCK`]
-/// positions (each between `BLOCK / 2 - 8` and `BLOCK` long), in order.
+/// Where the pairwise blocks stop cutting: [`BLOCK`] positions, but never below NumPy's
+/// own leaf of 128 (under Miri `BLOCK` is 64, and a cut inside a leaf would change the sum).
+const PAIRWISE_BLOCK: usize = if BLOCK > 128 { BLOCK } else { 128 };
+
+/// The leaves of NumPy's pairwise recursion over `n` positions, stopped at
+/// [`PAIRWISE_BLOCK`] positions (each between `PAIRWISE_BLOCK / 2 - 8` and `PAIRWISE_BLOCK`
+/// long), in order.
 pub(crate) fn pairwise_leaves(n: usize) -> crate::Result<Vec<Range<usize>>> {
     fn cut(range: Range<usize>, out: &mut Vec<Range<usize>>) {
         let n = range.len();
-        if n <= BLOCK {
+        if n <= PAIRWISE_BLOCK {
             out.push(range);
             return;
         }
@@ -318,8 +324,8 @@ pub(crate) fn pairwise_leaves(n: usize) -> crate::Result<Vec<Range<usize>>> {
         cut(range.start..mid, out);
         cut(mid..range.end, out);
     }
-    // Every leaf past the first holds more than BLOCK / 2 - 8 positions.
-    let bound = n / (BLOCK / 2 - 8) + 1;
+    // Every leaf of a cut range holds more than PAIRWISE_BLOCK / 2 - 8 positions.
+    let bound = n / (PAIRWISE_BLOCK / 2 - 8) + 1;
     let mut out = crate::error::try_vec(bound, "reduction blocks")?;
     if n > 0 {
         cut(0..n, &mut out);
@@ -335,7 +341,7 @@ pub(crate) fn combine_pairwise<R>(
     add: impl Fn(R, R) -> R,
 ) -> Option<R> {
     fn go<R>(n: usize, it: &mut impl Iterator<Item = R>, add: &impl Fn(R, R) -> R) -> Option<R> {
-        if n <= BLOCK {
+        if n <= PAIRWISE_BLOCK {
             return it.next();
         }
         let left = go(pairwise_cut(n), it, add)?;

@@ -118,6 +118,7 @@ float_numeric!(
 
 /// How [`View::astype`](crate::View::astype) treats values the target type cannot hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Conversion {
     /// Clamp to the target's range (NaN becomes 0, as Rust's `as` does for floats to
     /// integers); floats that overflow a narrower float become infinite.

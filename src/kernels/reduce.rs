@@ -1,9 +1,10 @@
 //! Reductions: sum, product, min, max, fold, whole-view and along an axis.
 //!
 //! Whole-view reductions cut the walk into blocks of at most [`BLOCK`] elements and combine
-//! the blocks' results in order. Sums and products are NumPy's pairwise summation, cut into
-//! blocks where its recursion cuts the halves, walked in index order along reversed axes as
-//! NumPy's reductions are; the other reductions take fixed blocks in memory order. The
+//! the blocks' results in order. Sums are NumPy's pairwise summation, cut into blocks where
+//! its recursion cuts the halves, walked in index order along reversed axes as NumPy's
+//! reductions are (products use the same pairwise order, where NumPy multiplies in
+//! sequence); the other reductions take fixed blocks in memory order. The
 //! blocks do not depend on the number of threads, so the sequential and parallel forms give
 //! bit-identical results.
 
@@ -138,10 +139,11 @@ impl<'a> View<'a> {
     /// The sum of all elements, accumulated in [`Numeric::Acc`] (64-bit integers wrapping, or
     /// the float type), pairwise for accuracy. 0 for an empty view.
     ///
-    /// Floats are summed with NumPy's pairwise summation in index order, so a 1-D view (any
-    /// step) or a C-contiguous view sums to `np.sum`'s bits (tested against NumPy on f32 and
-    /// f64 of up to 70 000 elements). Other layouts are summed in memory order, where NumPy's
-    /// iterator may group the terms differently: the last bits can differ there.
+    /// Floats are summed with NumPy's pairwise summation in index order, so a native,
+    /// aligned 1-D view (any step) or C-contiguous view sums to `np.sum`'s bits (tested
+    /// against NumPy on f32 and f64 of up to 70 000 elements). Other layouts are summed in
+    /// memory order, and NumPy sums byte-swapped or unaligned views through buffers of 8192
+    /// elements: the last bits can differ there.
     ///
     /// ```
     /// let data: Vec<f32> = (1..=100).map(|x| x as f32).collect();

@@ -1,9 +1,10 @@
 //! NumPy's statistics and scans: `mean`, `var`, `std`, `argmin`, `argmax`, `any`, `all`,
 //! `cumsum` (whole-view and along an axis), `clip` and `where`.
 //!
-//! Whole-view reductions run on the engine's block split (`engine::Walk::blocks`, [`blocks`]):
-//! fixed blocks, pairwise sums inside and across them, so the `par_` forms give the same bits
-//! as the sequential ones for any number of threads. Axis reductions hand each lane to one
+//! Whole-view reductions run on the engine's block split ([`blocks`]): the sums of `mean` and
+//! `var` on NumPy's pairwise summation, cut where its recursion cuts
+//! (`engine::Walk::pairwise_blocks`), the others on fixed blocks (`engine::Walk::blocks`), so
+//! the `par_` forms give the same bits as the sequential ones for any number of threads. Axis reductions hand each lane to one
 //! closure ([`map_lanes_with`]): every output element is computed by one thread, in one order.
 //!
 //! Accumulators and NaN rules are NumPy's: means of integers and `bool` in `f64`, of `f16` in

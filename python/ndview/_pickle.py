@@ -3,8 +3,11 @@
 import pickle
 
 
-def _rebuild(data, format, shape, order, readonly):
-    """A view of `data` (bytes, or the buffer of a PickleBuffer) with the pickled geometry."""
+def _rebuild(data, format, shape, order, readonly, copied=False):
+    """A view of `data` with the pickled geometry. `data` is the view's buffer (a
+    PickleBuffer's, in-band or out-of-band: its own writability is kept, as NumPy keeps it), or,
+    when `copied`, a bytes copy of the elements, which a writable view copies again into a
+    bytearray (as NumPy unpickles writable arrays)."""
     from ._ndview import view
 
     itemsize = view(b"", format, [0]).itemsize
@@ -14,13 +17,9 @@ def _rebuild(data, format, shape, order, readonly):
     for a in axes:
         strides[a] = step
         step *= shape[a] if shape[a] > 1 else 1
-    out_of_band = isinstance(data, pickle.PickleBuffer)
-    if out_of_band:
+    if isinstance(data, pickle.PickleBuffer):
         data = data.raw()
-    if not readonly and not out_of_band and memoryview(data).readonly:
-        # Pickled writable in-band (protocol 4 and below carry bytes): a writable copy, as
-        # NumPy. A read-only out-of-band buffer stays the memory of a read-only view, as
-        # NumPy's array of it is read-only.
+    if copied and not readonly and memoryview(data).readonly:
         data = bytearray(data)
     v = view(data, format, list(shape), strides, 0)
     return v.toreadonly() if readonly else v
@@ -31,4 +30,4 @@ def reduce_view(v, protocol):
     if protocol >= 5 and v.contiguous:
         order = "C" if v.c_contiguous else "F"
         return _rebuild, (pickle.PickleBuffer(v), v.format, v.shape, order, v.readonly)
-    return _rebuild, (v.tobytes("C"), v.format, v.shape, "C", v.readonly)
+    return _rebuild, (v.tobytes("C"), v.format, v.shape, "C", v.readonly, True)

@@ -355,3 +355,16 @@ def test_zero_d_views_assign_and_contain():
     assert a.tolist() == [5, 5]
     zero_d = np.array(5)
     assert (5 in ndview.view(zero_d)) == (5 in zero_d) and (4 in ndview.view(zero_d)) == (4 in zero_d)
+
+
+def test_out_of_band_pickles_keep_the_buffers_writability():
+    v = ndview.view(bytearray(range(8)))
+    a = np.arange(8, dtype="u1")
+    for make in (bytes, bytearray):
+        bufs, np_bufs = [], []
+        data = pickle.dumps(v, 5, buffer_callback=bufs.append)
+        np_data = pickle.dumps(a, 5, buffer_callback=np_bufs.append)
+        back = pickle.loads(data, buffers=[make(b.raw()) for b in bufs])
+        np_back = pickle.loads(np_data, buffers=[make(b.raw()) for b in np_bufs])
+        assert back.readonly == (not np_back.flags.writeable), make
+        assert back.tolist() == list(range(8))

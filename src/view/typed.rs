@@ -53,6 +53,7 @@ impl<T: Element> ExactSizeIterator for IterAs<'_, T> {}
 /// assert_eq!(t.get(&[3, 0]), None);
 /// let sum: f32 = t.iter().sum();
 /// assert_eq!(sum, 15.0);
+/// assert_eq!(t.iter().rev().next(), Some(&5.0)); // C order of the transpose: 0 3 1 4 2 5
 /// ```
 #[derive(Clone)]
 pub struct Typed<'a, T> {
@@ -77,8 +78,9 @@ impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
         &self.view
     }
 
-    /// References to the elements in C order (the iterator does not borrow `self`).
-    pub fn iter(&self) -> impl Iterator<Item = &'a T> {
+    /// References to the elements in C order, from either end (the iterator does not borrow
+    /// `self`).
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a T> + ExactSizeIterator {
         self.view.elements_for().map(as_ref)
     }
 }

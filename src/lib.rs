@@ -84,7 +84,7 @@ pub use source::{AsView, AsViewMut, IntoView};
 pub use value::{Complex64, Value};
 pub use view::{
     broadcast_arrays, broadcast_shapes, may_share_memory, shares_memory, shares_memory_bounded,
-    AxisIter, CowArray, IterAs, Lanes, NewAxis, Order, SliceArg, Typed, View, ViewMut,
+    AxisIter, CowArray, FixedView, IterAs, Lanes, NewAxis, Order, SliceArg, Typed, View, ViewMut,
 };
 
 #[cfg(doctest)]

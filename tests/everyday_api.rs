@@ -90,6 +90,12 @@ proptest! {
                 prop_assert_eq!(t[&ix[..]], want[k]);
                 prop_assert_eq!(t.get(ix), Some(&want[k]));
             }
+            match shape.len() {
+                0 => check_fixed::<0>(&w, &want)?,
+                1 => check_fixed::<1>(&w, &want)?,
+                2 => check_fixed::<2>(&w, &want)?,
+                _ => check_fixed::<3>(&w, &want)?,
+            }
         }
     }
 
@@ -110,6 +116,98 @@ proptest! {
         ops::mul_into(&mut ViewMut::from_slice(&mut out), &va, &vb).unwrap();
         prop_assert_eq!(out, a.iter().zip(&b).map(|(p, q)| p.wrapping_mul(*q)).collect::<Vec<_>>());
     }
+}
+
+/// A `FixedView` of `w` (rank `N`) reads the model's values by index, in C order from both
+/// ends, and through copies moved into two threads; out-of-range indices give `None`.
+fn check_fixed<const N: usize>(w: &View, want: &[u32]) -> Result<(), TestCaseError> {
+    let f = w.fixed::<u32, N>().unwrap();
+    let shape = w.shape();
+    prop_assert_eq!(&f.shape()[..], shape);
+    prop_assert_eq!(&f.strides()[..], w.strides());
+    prop_assert_eq!(f.len(), want.len());
+    prop_assert_eq!(f.iter().copied().collect::<Vec<_>>(), want.to_vec());
+    prop_assert_eq!(
+        f.iter().rev().copied().collect::<Vec<_>>(),
+        want.iter().rev().copied().collect::<Vec<_>>()
+    );
+    for (k, ix) in indices(shape).iter().enumerate() {
+        let ix: [usize; N] = ix[..].try_into().unwrap();
+        prop_assert_eq!(f[ix], want[k]);
+        prop_assert_eq!(f.get(ix), Some(&want[k]));
+    }
+    for axis in 0..N {
+        let mut ix = [0; N];
+        ix[axis] = shape[axis];
+        prop_assert_eq!(f.get(ix), None);
+    }
+    // The dynamic view comes back unchanged; the transpose is View's.
+    prop_assert_eq!(f.view().to_vec::<u32>().unwrap(), want.to_vec());
+    prop_assert_eq!(
+        f.transpose().iter().copied().collect::<Vec<_>>(),
+        w.transpose().to_vec::<u32>().unwrap()
+    );
+    // Copies move into threads (the reason it is `Copy`); each half of a split is View's.
+    if N > 0 {
+        let cut = shape[0] / 2;
+        let (halves, whole) = std::thread::scope(|s| {
+            let h = s.spawn(move || {
+                let (a, b) = f.split_at(0, cut).unwrap();
+                (
+                    a.iter().copied().collect::<Vec<_>>(),
+                    b.iter().copied().collect::<Vec<_>>(),
+                )
+            });
+            let w2 = s.spawn(move || f.iter().copied().collect::<Vec<_>>());
+            (h.join().unwrap(), w2.join().unwrap())
+        });
+        let (a, b) = w.split_at(0, cut).unwrap();
+        prop_assert_eq!(
+            halves,
+            (a.to_vec::<u32>().unwrap(), b.to_vec::<u32>().unwrap())
+        );
+        prop_assert_eq!(whole, want.to_vec());
+        prop_assert!(f.split_at(N, 0).is_err());
+        prop_assert!(f.split_at(0, shape[0] + 1).is_err());
+    }
+    Ok(())
+}
+
+#[test]
+fn fixed_views_check_rank_type_and_layout() {
+    let data = [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0];
+    let v = View::from_slice(&data).reshape(&[2, 3]).unwrap();
+    assert!(matches!(v.fixed::<f64, 3>(), Err(Error::Shape(_))));
+    assert!(matches!(v.fixed::<f32, 2>(), Err(Error::WrongType { .. })));
+    let f = v.fixed::<f64, 2>().unwrap();
+    assert_eq!((f.sum().unwrap(), f.mean().unwrap()), (21.0, 3.5));
+    assert_eq!((f.min().unwrap(), f.max().unwrap()), (1.0, 6.0));
+    assert_eq!(f.par_sum().unwrap(), 21.0);
+    // Big-endian or unaligned elements have no references.
+    let words = [0f64; 3];
+    let bytes: &[u8] = bytemuck::cast_slice(&words);
+    let be = View::from_parts(bytes, ">d", &[2], &[8], 0).unwrap();
+    assert!(matches!(be.fixed::<f64, 1>(), Err(Error::Type(_))));
+    let odd = View::from_parts(bytes, "=d", &[2], &[8], 1).unwrap();
+    assert!(matches!(odd.fixed::<f64, 1>(), Err(Error::Type(_))));
+    // A FixedView is an operand of Zip and converts back to a View.
+    let sum = ndview::Zip::from(f)
+        .and(f)
+        .map_collect(|x: f64, y: f64| x + y)
+        .unwrap();
+    assert_eq!(
+        sum.to_vec::<f64>().unwrap(),
+        [2.0, 4.0, 6.0, 8.0, 10.0, 12.0]
+    );
+    assert_eq!(View::from(f).shape(), &[2, 3]);
+}
+
+#[test]
+#[should_panic(expected = "out of bounds for shape [2, 3]")]
+fn fixed_view_index_panics_out_of_bounds() {
+    let data = [0u8; 6];
+    let v = View::from_slice(&data).reshape(&[2, 3]).unwrap();
+    let _ = v.fixed::<u8, 2>().unwrap()[[0, 3]];
 }
 
 #[test]

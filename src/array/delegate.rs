@@ -9,7 +9,7 @@ use crate::kernels::{CastFromAll, Conversion, Numeric, Stats};
 use crate::layout::SliceItem;
 use crate::shared::SharedView;
 use crate::value::Value;
-use crate::view::{AxisIter, CowArray, Lanes, Order, Typed, View, ViewMut};
+use crate::view::{AxisIter, CowArray, FixedView, Lanes, Order, Typed, View, ViewMut};
 
 /// Forwards each listed method to the view that `$via` makes (`view` or `view_mut`).
 macro_rules! forward {
@@ -123,6 +123,7 @@ macro_rules! kernel_methods {
             fn axis_iter[] [](axis: isize) -> Result<AxisIter<'_>>;
             fn lanes[] [](axis: isize) -> Result<Lanes<'_>>;
             fn typed[T: Element + bytemuck::Pod] [T]() -> Result<Typed<'_, T>>;
+            fn fixed[T: Element + bytemuck::Pod, const N: usize] [T, N]() -> Result<FixedView<'_, T, N>>;
             fn ravel[] []() -> Result<CowArray<'_>>;
             fn as_standard_layout[] []() -> Result<CowArray<'_>>;
         }

@@ -1,6 +1,7 @@
 //! The raw byte buffer behind a view: an address and a length, without a lifetime; the
 //! validated [`RawView`] over it and its element accessors (`view`); views of memory given
-//! by a raw pointer (`foreign`) or by ndarray (`ndarray`, zero-copy conversions both ways).
+//! by a raw pointer (`foreign`) or by ndarray (`ndarray`, zero-copy conversions both ways);
+//! the inline geometry of fixed-rank views (`fixed`).
 //!
 //! Views pair a `RawBytes` with a lifetime marker (`PhantomData<&'a [u8]>` or
 //! `PhantomData<&'a mut [u8]>`) and a layout that was validated against `len` when the view
@@ -10,11 +11,13 @@
 
 use std::ptr::NonNull;
 
+mod fixed;
 mod foreign;
 #[cfg(feature = "ndarray")]
 mod ndarray;
 mod view;
 
+pub(crate) use fixed::FixedRaw;
 pub(crate) use view::{Elements, RawView};
 
 /// Address and length of a byte buffer that some view borrows.

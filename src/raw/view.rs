@@ -141,7 +141,7 @@ impl RawView {
 /// The bytes are elements of a view whose borrow grants shared access to them for `'b`: a
 /// `View<'b>`'s, or any view's for the length of a borrow of it. (Bounds are checked here.)
 #[inline]
-unsafe fn shared<'b>(bytes: RawBytes, offset: isize, n: usize) -> &'b [u8] {
+pub(super) unsafe fn shared<'b>(bytes: RawBytes, offset: isize, n: usize) -> &'b [u8] {
     if n == 0 {
         return &[];
     }

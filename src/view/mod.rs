@@ -6,12 +6,14 @@ mod compare;
 mod cow;
 mod display;
 mod field;
+mod fixed;
 mod iter;
 mod shape;
 mod sharing;
 mod typed;
 
 pub use cow::{broadcast_arrays, broadcast_shapes, CowArray};
+pub use fixed::FixedView;
 pub use iter::{AxisIter, Lanes};
 pub use shape::{NewAxis, SliceArg};
 pub use sharing::{may_share_memory, shares_memory, shares_memory_bounded};

@@ -89,7 +89,7 @@ impl<'a, T: Element + bytemuck::Pod> Typed<'a, T> {
 /// native `T` and that every element is aligned for `T` (so the cast cannot fail); `T: Pod`,
 /// so any bytes are a valid `T`.
 #[inline]
-fn as_ref<T: bytemuck::Pod>(bytes: &[u8]) -> &T {
+pub(super) fn as_ref<T: bytemuck::Pod>(bytes: &[u8]) -> &T {
     bytemuck::from_bytes(bytes)
 }
 

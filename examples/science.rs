@@ -59,12 +59,9 @@ fn heat() -> Result<()> {
         let mut out = ViewMut::from_slice(&mut next)
             .reshape(&shape)?
             .slice(s![1..-1, 1..-1])?;
-        out.par_zip_map3_into(
-            &vertical.view(),
-            &horizontal.view(),
-            &centre,
-            |v: f64, h: f64, c: f64| c + alpha * (v + h - 4.0 * c),
-        )?;
+        out.par_zip_map3_into(&vertical, &horizontal, &centre, |v: f64, h: f64, c: f64| {
+            c + alpha * (v + h - 4.0 * c)
+        })?;
         std::mem::swap(&mut u, &mut next);
     }
     println!(
@@ -97,7 +94,7 @@ fn series() -> Result<()> {
     let w = 24;
     let windows = View::from_parts(bytes, "f", &[hours - w + 1, w], &[4, 4], 0)?;
     let moving = windows.par_sum_axis::<f32>(1)?;
-    let moving = ops::div_scalar(&moving.view(), w as f64)?;
+    let moving = ops::div_scalar(&moving, w as f64)?;
     println!(
         "sliding windows: shape {:?} strides {:?} over {} bytes",
         windows.shape(),
@@ -120,7 +117,7 @@ fn series() -> Result<()> {
     let by_day = View::from_slice(&temps).reshape(&[days, 24])?;
     let lows = by_day.min_axis::<f32>(1)?;
     let highs = by_day.max_axis::<f32>(1)?;
-    let range = ops::sub(&highs.view(), &lows.view())?;
+    let range = ops::sub(&highs, &lows)?;
     let r = range.view();
     println!(
         "daily range: mean {:.2} degrees (min {:.2}, max {:.2})",

@@ -203,6 +203,32 @@ fn fixed_views_check_rank_type_and_layout() {
 }
 
 #[test]
+fn two_input_kernels_take_any_operand_without_view() {
+    let a = Array::from(vec![1.0f32, 2.0, 3.0]);
+    let b = vec![10.0f32, 20.0, 30.0];
+    let want = [11.0f32, 22.0, 33.0];
+    assert_eq!(
+        a.zip_map(&b, |x: f32, y: f32| x + y)
+            .unwrap()
+            .to_vec::<f32>()
+            .unwrap(),
+        want
+    );
+    assert_eq!(ops::add(&a, &b).unwrap().to_vec::<f32>().unwrap(), want);
+    let sum = ops::add(&a, &b).unwrap();
+    assert!(sum.allclose(&want, 0.0, 0.0).unwrap());
+    let mut out = Array::zeros("f", &[3]).unwrap();
+    out.copy_from(&sum).unwrap();
+    assert_eq!(out, sum);
+    let mut m = vec![0.0f32; 3];
+    let mut vm = ViewMut::from_slice(&mut m);
+    vm.zip_map_into(&a, &b, |x: f32, y: f32| y - x).unwrap();
+    assert!(vm.allclose(&[9.0f32, 18.0, 27.0], 0.0, 0.0).unwrap());
+    let picked = ndview::where_::<f32>(&[true, false, true], &a, &b).unwrap();
+    assert_eq!(picked.to_vec::<f32>().unwrap(), [1.0, 20.0, 3.0]);
+}
+
+#[test]
 #[should_panic(expected = "out of bounds for shape [2, 3]")]
 fn fixed_view_index_panics_out_of_bounds() {
     let data = [0u8; 6];

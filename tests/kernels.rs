@@ -595,11 +595,11 @@ fn allclose_and_approx_traits() {
     assert!(View::from_slice(&row)
         .broadcast_to(&[3])
         .unwrap()
-        .allclose(&View::from_slice(&[1.0f32; 3]), 0.0, 0.0)
+        .allclose(View::from_slice(&[1.0f32; 3]), 0.0, 0.0)
         .unwrap());
     let nan = [f64::NAN];
     assert!(!View::from_slice(&nan)
-        .allclose(&View::from_slice(&nan), 1.0, 1.0)
+        .allclose(View::from_slice(&nan), 1.0, 1.0)
         .unwrap());
     let c = [1.0f64, 2.0];
     let d = [1.0f64, f64::from_bits(2.0f64.to_bits() + 1)]; // one unit in the last place
@@ -608,7 +608,7 @@ fn allclose_and_approx_traits() {
     approx::assert_ulps_eq!(View::from_slice(&c), View::from_slice(&d), max_ulps = 8);
     approx::assert_abs_diff_ne!(View::from_slice(&c), View::from_slice(&[1.0f64, 2.1]));
     assert!(View::from_slice(&c)
-        .allclose(&View::from_slice(&[1.0f64; 3]), 1.0, 1.0)
+        .allclose(View::from_slice(&[1.0f64; 3]), 1.0, 1.0)
         .is_err());
 }
 
@@ -649,8 +649,8 @@ fn arithmetic_dispatches_on_the_runtime_format() {
         &[256 + 1, 512 + 2]
     );
     let f = [1.5f32, 2.5];
-    assert!(ops::add(&va.slice_str(":2").unwrap(), &View::from_slice(&f)).is_err()); // no promotion
-    assert!(ops::sub(&View::from_slice(&[true]), &View::from_slice(&[false])).is_err());
+    assert!(ops::add(va.slice_str(":2").unwrap(), View::from_slice(&f)).is_err()); // no promotion
+    assert!(ops::sub(View::from_slice(&[true]), View::from_slice(&[false])).is_err());
     let col = [100i16, 200];
     let c = View::from_slice(&col).reshape(&[2, 1]).unwrap();
     assert_eq!(ops::add(&va, &c).unwrap().shape(), &[2, 4]);
@@ -765,8 +765,8 @@ fn par_twins_match_sequential() {
                     w.max_axis::<f32>(ax).unwrap(),
                 )
             }),
-            w.allclose(&near.view(), 1e-5, 1e-6).unwrap(),
-            w.allclose(&far.view(), 1e-5, 1e-6).unwrap(),
+            w.allclose(&near, 1e-5, 1e-6).unwrap(),
+            w.allclose(&far, 1e-5, 1e-6).unwrap(),
         );
         for pool in &pools {
             pool.install(|| {
@@ -777,12 +777,12 @@ fn par_twins_match_sequential() {
                     same_f32(&w.par_max_axis::<f32>(ax).unwrap(), hi);
                 }
                 // NaN is never close, so compare against a NaN-free pair as well.
-                assert_eq!(w.par_allclose(&near.view(), 1e-5, 1e-6).unwrap(), seq.1);
-                assert_eq!(w.par_allclose(&far.view(), 1e-5, 1e-6).unwrap(), seq.2);
+                assert_eq!(w.par_allclose(&near, 1e-5, 1e-6).unwrap(), seq.1);
+                assert_eq!(w.par_allclose(&far, 1e-5, 1e-6).unwrap(), seq.2);
                 let clean = near.map(|x: f32| if x.is_nan() { 0.0 } else { x }).unwrap();
-                assert!(clean.par_allclose(&clean.view(), 0.0, 0.0).unwrap());
+                assert!(clean.par_allclose(&clean, 0.0, 0.0).unwrap());
                 assert!(!clean
-                    .par_allclose(&clean.map(|x: f32| x + 1.0).unwrap().view(), 1e-9, 0.0)
+                    .par_allclose(clean.map(|x: f32| x + 1.0).unwrap().view(), 1e-9, 0.0)
                     .unwrap());
                 // par_copy_from and par_fill_value into a strided destination.
                 let mut a = ndview::Array::zeros("f", &[c, r]).unwrap();

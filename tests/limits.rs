@@ -240,7 +240,7 @@ fn zero_size_buffers_and_empty_views_behave() {
     let mut none: [u8; 0] = [];
     let mut w = ViewMut::from_bytes(&mut none);
     w.fill_value(&Value::Int(3)).unwrap();
-    w.copy_from(&View::from_bytes(&[])).unwrap();
+    w.copy_from(View::from_bytes(&[])).unwrap();
     let (a, b) = w.split_at(0, 0).unwrap();
     assert!(a.is_empty() && b.is_empty());
     // Zero-size elements (NumPy's `V0`, struct's `0x`): three of them fit in no bytes, and

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::kernels::{CastFromAll, Conversion, Numeric, Stats};
 use crate::layout::SliceItem;
 use crate::shared::SharedView;
+use crate::source::IntoView;
 use crate::value::Value;
 use crate::view::{AxisIter, CowArray, FixedView, Lanes, Order, Typed, View, ViewMut};
 
@@ -60,8 +61,8 @@ macro_rules! kernel_methods {
             fn to_vec[T: Element] [T]() -> Result<Vec<T>>;
             fn map[T: Element, U: Element] [T, U](f: impl FnMut(T) -> U) -> Result<Array>;
             fn par_map[T: Element, U: Element] [T, U](f: impl Fn(T) -> U + Sync) -> Result<Array>;
-            fn zip_map[A: Element, B: Element, U: Element] [A, B, U](other: &View<'_>, f: impl FnMut(A, B) -> U) -> Result<Array>;
-            fn par_zip_map[A: Element, B: Element, U: Element] [A, B, U](other: &View<'_>, f: impl Fn(A, B) -> U + Sync) -> Result<Array>;
+            fn zip_map['v, A: Element, B: Element, U: Element] [A, B, U](other: impl IntoView<'v>, f: impl FnMut(A, B) -> U) -> Result<Array>;
+            fn par_zip_map['v, A: Element, B: Element, U: Element] [A, B, U](other: impl IntoView<'v>, f: impl Fn(A, B) -> U + Sync) -> Result<Array>;
             fn astype[U: CastFromAll] [U](mode: Conversion) -> Result<Array>;
             fn par_astype[U: CastFromAll] [U](mode: Conversion) -> Result<Array>;
             fn sum[T: Numeric] [T]() -> Result<T::Acc>;
@@ -114,11 +115,11 @@ macro_rules! kernel_methods {
             fn par_cumsum_axis[T: Stats] [T](axis: isize) -> Result<Array>;
             fn clip[T: Numeric] [T](min: T, max: T) -> Result<Array>;
             fn par_clip[T: Numeric] [T](min: T, max: T) -> Result<Array>;
-            fn allclose[] [](other: &View<'_>, rtol: f64, atol: f64) -> Result<bool>;
-            fn par_allclose[] [](other: &View<'_>, rtol: f64, atol: f64) -> Result<bool>;
+            fn allclose['v] [](other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool>;
+            fn par_allclose['v] [](other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool>;
             fn map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
             fn par_map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
-            fn zip_map3[A: Element, B: Element, C: Element, U: Element] [A, B, C, U](b: &View<'_>, c: &View<'_>, f: impl FnMut(A, B, C) -> U) -> Result<Array>;
+            fn zip_map3['v, A: Element, B: Element, C: Element, U: Element] [A, B, C, U](b: impl IntoView<'v>, c: impl IntoView<'v>, f: impl FnMut(A, B, C) -> U) -> Result<Array>;
             fn iter[] []() -> AxisIter<'_>;
             fn axis_iter[] [](axis: isize) -> Result<AxisIter<'_>>;
             fn lanes[] [](axis: isize) -> Result<Lanes<'_>>;
@@ -191,12 +192,12 @@ impl Array {
         fn par_fill_value[] [](value: &Value) -> Result<()>;
         fn apply[T: Element] [T](f: impl FnMut(T) -> T) -> Result<()>;
         fn par_apply[T: Element] [T](f: impl Fn(T) -> T + Sync) -> Result<()>;
-        fn copy_from[] [](src: &View<'_>) -> Result<()>;
-        fn par_copy_from[] [](src: &View<'_>) -> Result<()>;
-        fn map_into[T: Element, U: Element] [T, U](src: &View<'_>, f: impl FnMut(T) -> U) -> Result<()>;
-        fn par_map_into[T: Element, U: Element] [T, U](src: &View<'_>, f: impl Fn(T) -> U + Sync) -> Result<()>;
-        fn astype_into[U: CastFromAll] [U](src: &View<'_>, mode: Conversion) -> Result<()>;
-        fn par_astype_into[U: CastFromAll] [U](src: &View<'_>, mode: Conversion) -> Result<()>;
+        fn copy_from['v] [](src: impl IntoView<'v>) -> Result<()>;
+        fn par_copy_from['v] [](src: impl IntoView<'v>) -> Result<()>;
+        fn map_into['v, T: Element, U: Element] [T, U](src: impl IntoView<'v>, f: impl FnMut(T) -> U) -> Result<()>;
+        fn par_map_into['v, T: Element, U: Element] [T, U](src: impl IntoView<'v>, f: impl Fn(T) -> U + Sync) -> Result<()>;
+        fn astype_into['v, U: CastFromAll] [U](src: impl IntoView<'v>, mode: Conversion) -> Result<()>;
+        fn par_astype_into['v, U: CastFromAll] [U](src: impl IntoView<'v>, mode: Conversion) -> Result<()>;
     }
 }
 

@@ -302,7 +302,7 @@ mod tests {
                 .reshape(&[rows, cols])
                 .unwrap()
                 .zip_map(
-                    &View::from_slice(&b32)
+                    View::from_slice(&b32)
                         .reshape(&[cols, rows])
                         .unwrap()
                         .transpose(),

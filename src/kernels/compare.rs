@@ -7,6 +7,7 @@ use crate::engine::{Run, Typed};
 use crate::error::Result;
 use crate::format::Scalar;
 use crate::layout::broadcast_shapes;
+use crate::source::IntoView;
 use crate::view::View;
 
 /// Loads elements `start..start + out.len()` of a run of real scalar type `s` as `f64`;
@@ -83,13 +84,15 @@ impl<'a> View<'a> {
     /// assert!(va.allclose(&vb, 1e-5, 1e-8).unwrap());
     /// assert!(!va.allclose(&vb, 0.0, 0.0).unwrap());
     /// ```
-    pub fn allclose(&self, other: &View<'_>, rtol: f64, atol: f64) -> Result<bool> {
+    pub fn allclose<'v>(&self, other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool> {
+        let other = &other.into_view();
         allclose(self, other, rtol, atol, false)
     }
 
     /// [`View::allclose`] split across rayon's pool for large views (the same answer; it
     /// stops early once any pair is not close).
-    pub fn par_allclose(&self, other: &View<'_>, rtol: f64, atol: f64) -> Result<bool> {
+    pub fn par_allclose<'v>(&self, other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool> {
+        let other = &other.into_view();
         allclose(self, other, rtol, atol, true)
     }
 }

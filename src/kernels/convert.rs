@@ -7,6 +7,7 @@ use crate::element::Element;
 use crate::engine::Run;
 use crate::error::{Error, Result};
 use crate::format::Scalar;
+use crate::source::IntoView;
 use crate::view::{View, ViewMut};
 use half::f16;
 use std::any::TypeId;
@@ -94,16 +95,22 @@ impl ViewMut<'_> {
     ///     .unwrap();
     /// assert_eq!(out, [1.5, -2.0, 65504.0]);
     /// ```
-    pub fn astype_into<U: CastFromAll>(&mut self, src: &View<'_>, mode: Conversion) -> Result<()> {
+    pub fn astype_into<'v, U: CastFromAll>(
+        &mut self,
+        src: impl IntoView<'v>,
+        mode: Conversion,
+    ) -> Result<()> {
+        let src = &src.into_view();
         self.astype_into_impl::<U>(src, mode, false)
     }
 
     /// [`ViewMut::astype_into`], split across rayon's pool for large views.
-    pub fn par_astype_into<U: CastFromAll>(
+    pub fn par_astype_into<'v, U: CastFromAll>(
         &mut self,
-        src: &View<'_>,
+        src: impl IntoView<'v>,
         mode: Conversion,
     ) -> Result<()> {
+        let src = &src.into_view();
         self.astype_into_impl::<U>(src, mode, true)
     }
 

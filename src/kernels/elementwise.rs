@@ -10,6 +10,7 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::engine::{Holds, Run, Typed};
 use crate::error::Result;
+use crate::source::IntoView;
 use crate::view::{RawView, View, ViewMut};
 
 /// The output followed by the inputs, as the walks take their operands. (A function rather
@@ -107,21 +108,25 @@ impl<'a> View<'a> {
         self.map_if(f, true)
     }
 
-    /// `f` applied to pairs of elements, broadcasting the two views against each other as
-    /// NumPy does, into a new [`Array`].
+    /// `f` applied to pairs of elements, broadcasting the two operands against each other as
+    /// NumPy does, into a new [`Array`]. The other operand is anything
+    /// [`Zip`](crate::Zip) takes ([`IntoView`]): a `&View`, `&Array`, `&ViewMut`, slice, ...
     ///
     /// ```
     /// let a = [1i32, 2, 3];
     /// let b = [10i32, 20];
     /// let col = ndview::View::from_slice(&b).reshape(&[2, 1]).unwrap();
     /// let sums = ndview::View::from_slice(&a).zip_map(&col, |x: i32, y: i32| x + y).unwrap();
-    /// assert_eq!(sums.view().tolist().unwrap().to_string(), "[[11, 12, 13], [21, 22, 23]]");
+    /// assert_eq!(sums.tolist().unwrap().to_string(), "[[11, 12, 13], [21, 22, 23]]");
+    /// let twice = sums.zip_map(&sums, |x: i32, y: i32| x + y).unwrap(); // two arrays
+    /// assert_eq!(twice.get_as::<i32>(&[1, 2]).unwrap(), 46);
     /// ```
-    pub fn zip_map<A: Element, B: Element, U: Element>(
+    pub fn zip_map<'v, A: Element, B: Element, U: Element>(
         &self,
-        other: &View<'_>,
+        other: impl IntoView<'v>,
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<Array> {
+        let other = &other.into_view();
         let shape = crate::layout::broadcast_shapes(&[self.shape(), other.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         elementwise!(
@@ -136,21 +141,24 @@ impl<'a> View<'a> {
     }
 
     /// [`View::zip_map`], split across rayon's pool for large views.
-    pub fn par_zip_map<A: Element, B: Element, U: Element>(
+    pub fn par_zip_map<'v, A: Element, B: Element, U: Element>(
         &self,
-        other: &View<'_>,
+        other: impl IntoView<'v>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<Array> {
+        let other = &other.into_view();
         self.zip_map_if(other, f, true)
     }
 
     /// `f` applied to triples of elements of three broadcast views, into a new [`Array`].
-    pub fn zip_map3<A: Element, B: Element, C: Element, U: Element>(
+    pub fn zip_map3<'v, A: Element, B: Element, C: Element, U: Element>(
         &self,
-        b: &View<'_>,
-        c: &View<'_>,
+        b: impl IntoView<'v>,
+        c: impl IntoView<'v>,
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<Array> {
+        let b = &b.into_view();
+        let c = &c.into_view();
         let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
@@ -170,12 +178,14 @@ impl<'a> View<'a> {
     }
 
     /// [`View::zip_map3`], split across rayon's pool for large views.
-    pub fn par_zip_map3<A: Element, B: Element, C: Element, U: Element>(
+    pub fn par_zip_map3<'v, A: Element, B: Element, C: Element, U: Element>(
         &self,
-        b: &View<'_>,
-        c: &View<'_>,
+        b: impl IntoView<'v>,
+        c: impl IntoView<'v>,
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<Array> {
+        let b = &b.into_view();
+        let c = &c.into_view();
         let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
@@ -259,20 +269,22 @@ impl<'a> ViewMut<'a> {
     /// head.map_into(&tail.as_view(), |x: i32| x * 10).unwrap();
     /// assert_eq!(data, [30, 40, 3, 4]);
     /// ```
-    pub fn map_into<T: Element, U: Element>(
+    pub fn map_into<'v, T: Element, U: Element>(
         &mut self,
-        src: &View<'_>,
+        src: impl IntoView<'v>,
         mut f: impl FnMut(T) -> U,
     ) -> Result<()> {
+        let src = &src.into_view();
         elementwise!(seq, self, U, [(src.raw, T)], run_1, f)
     }
 
     /// [`ViewMut::map_into`], split across rayon's pool for large views.
-    pub fn par_map_into<T: Element, U: Element>(
+    pub fn par_map_into<'v, T: Element, U: Element>(
         &mut self,
-        src: &View<'_>,
+        src: impl IntoView<'v>,
         f: impl Fn(T) -> U + Sync,
     ) -> Result<()> {
+        let src = &src.into_view();
         self.map_into_if(src, f, true)
     }
 
@@ -288,44 +300,54 @@ impl<'a> ViewMut<'a> {
     /// o.zip_map_into(&a.transpose(), &b, |x: f32, y: f32| x + y).unwrap();
     /// assert_eq!(out, [11.0, 13.0, 22.0, 24.0]);
     /// ```
-    pub fn zip_map_into<A: Element, B: Element, U: Element>(
+    pub fn zip_map_into<'v, A: Element, B: Element, U: Element>(
         &mut self,
-        a: &View<'_>,
-        b: &View<'_>,
+        a: impl IntoView<'v>,
+        b: impl IntoView<'v>,
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<()> {
+        let a = &a.into_view();
+        let b = &b.into_view();
         elementwise!(seq, self, U, [(a.raw, A), (b.raw, B)], run_2, f)
     }
 
     /// [`ViewMut::zip_map_into`], split across rayon's pool for large views.
-    pub fn par_zip_map_into<A: Element, B: Element, U: Element>(
+    pub fn par_zip_map_into<'v, A: Element, B: Element, U: Element>(
         &mut self,
-        a: &View<'_>,
-        b: &View<'_>,
+        a: impl IntoView<'v>,
+        b: impl IntoView<'v>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<()> {
+        let a = &a.into_view();
+        let b = &b.into_view();
         self.zip_map_into_if(a, b, f, true)
     }
 
     /// `self[i] = f(a[i], b[i], c[i])`, broadcasting the inputs to this view's shape.
-    pub fn zip_map3_into<A: Element, B: Element, C: Element, U: Element>(
+    pub fn zip_map3_into<'v, A: Element, B: Element, C: Element, U: Element>(
         &mut self,
-        a: &View<'_>,
-        b: &View<'_>,
-        c: &View<'_>,
+        a: impl IntoView<'v>,
+        b: impl IntoView<'v>,
+        c: impl IntoView<'v>,
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<()> {
+        let a = &a.into_view();
+        let b = &b.into_view();
+        let c = &c.into_view();
         elementwise!(seq, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 
     /// [`ViewMut::zip_map3_into`], split across rayon's pool for large views.
-    pub fn par_zip_map3_into<A: Element, B: Element, C: Element, U: Element>(
+    pub fn par_zip_map3_into<'v, A: Element, B: Element, C: Element, U: Element>(
         &mut self,
-        a: &View<'_>,
-        b: &View<'_>,
-        c: &View<'_>,
+        a: impl IntoView<'v>,
+        b: impl IntoView<'v>,
+        c: impl IntoView<'v>,
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<()> {
+        let a = &a.into_view();
+        let b = &b.into_view();
+        let c = &c.into_view();
         elementwise!(par, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 

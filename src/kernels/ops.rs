@@ -19,10 +19,10 @@
 //! let b = Array::from(vec![10.0f32, 20.0, 30.0]);
 //! let c = (&a + &b)?;
 //! assert_eq!(c.to_vec::<f32>()?, [11.0, 22.0, 33.0]);
-//! let d = (&c.view() * 2.0)?;
+//! let d = (&c * 2.0)?;
 //! assert_eq!(d.to_vec::<f32>()?, [22.0, 44.0, 66.0]);
 //! // The fused form of a * b + 1: one pass, no temporaries.
-//! let fused = a.zip_map(&b.view(), |x: f32, y: f32| x * y + 1.0)?;
+//! let fused = a.zip_map(&b, |x: f32, y: f32| x * y + 1.0)?;
 //! assert_eq!(fused.to_vec::<f32>()?, [11.0, 41.0, 91.0]);
 //! # Ok::<(), ndview::Error>(())
 //! ```
@@ -33,6 +33,7 @@ use crate::array::Array;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::format::Scalar;
+use crate::source::IntoView;
 use crate::view::{View, ViewMut};
 
 /// Arithmetic on one element type.
@@ -198,23 +199,31 @@ fn binary_into(out: &mut ViewMut<'_>, a: &View<'_>, b: &View<'_>, op: Op) -> Res
 macro_rules! ops {
     ($($name:ident, $par_name:ident, $sname:ident, $par_sname:ident, $into:ident, $op:ident, $doc:literal;)*) => {$(
         #[doc = concat!("`a ", $doc, " b` element by element, broadcasting, into a new array.")]
-        pub fn $name(a: &View<'_>, b: &View<'_>) -> Result<Array> {
+        pub fn $name<'v>(a: impl IntoView<'v>, b: impl IntoView<'v>) -> Result<Array> {
+            let a = &a.into_view();
+            let b = &b.into_view();
             binary(a, b, Op::$op, false)
         }
         #[doc = concat!("[`", stringify!($name), "`] split across rayon's pool.")]
-        pub fn $par_name(a: &View<'_>, b: &View<'_>) -> Result<Array> {
+        pub fn $par_name<'v>(a: impl IntoView<'v>, b: impl IntoView<'v>) -> Result<Array> {
+            let a = &a.into_view();
+            let b = &b.into_view();
             binary(a, b, Op::$op, true)
         }
         #[doc = concat!("`a ", $doc, " x` for every element; `x` must convert exactly to the view's type.")]
-        pub fn $sname(a: &View<'_>, x: f64) -> Result<Array> {
+        pub fn $sname<'v>(a: impl IntoView<'v>, x: f64) -> Result<Array> {
+            let a = &a.into_view();
             scalar(a, x, Op::$op, false)
         }
         #[doc = concat!("[`", stringify!($sname), "`] split across rayon's pool.")]
-        pub fn $par_sname(a: &View<'_>, x: f64) -> Result<Array> {
+        pub fn $par_sname<'v>(a: impl IntoView<'v>, x: f64) -> Result<Array> {
+            let a = &a.into_view();
             scalar(a, x, Op::$op, true)
         }
         #[doc = concat!("`out = a ", $doc, " b` into an existing view (NumPy's `out=`), broadcasting `a` and `b` to `out`'s shape; `out` holds the result type (the operands' type, `f64` for integer division), in parallel where large.")]
-        pub fn $into(out: &mut ViewMut<'_>, a: &View<'_>, b: &View<'_>) -> Result<()> {
+        pub fn $into<'v>(out: &mut ViewMut<'_>, a: impl IntoView<'v>, b: impl IntoView<'v>) -> Result<()> {
+            let a = &a.into_view();
+            let b = &b.into_view();
             binary_into(out, a, b, Op::$op)
         }
     )*};

@@ -23,6 +23,7 @@ use crate::element::Element;
 use crate::engine::{Part, Typed, Walk};
 use crate::error::{Error, Result};
 use crate::layout::axis_index;
+use crate::source::IntoView;
 use crate::view::{View, ViewMut};
 use half::f16;
 use std::mem::size_of;
@@ -865,11 +866,25 @@ fn select<T: Element>(cond: &View<'_>, x: &View<'_>, y: &View<'_>, par: bool) ->
 /// let r = ndview::par_where::<f32>(&View::from_slice(&x).map(|v: f32| v > 1.5).unwrap().view(), &View::from_slice(&x), &View::from_slice(&zero)).unwrap();
 /// assert_eq!(r.as_slice::<f32>().unwrap(), &[0.0, 2.0, 3.0]);
 /// ```
-pub fn where_<T: Element>(cond: &View<'_>, x: &View<'_>, y: &View<'_>) -> Result<Array> {
+pub fn where_<'v, T: Element>(
+    cond: impl IntoView<'v>,
+    x: impl IntoView<'v>,
+    y: impl IntoView<'v>,
+) -> Result<Array> {
+    let cond = &cond.into_view();
+    let x = &x.into_view();
+    let y = &y.into_view();
     select::<T>(cond, x, y, false)
 }
 
 /// [`where_`] split across rayon's pool.
-pub fn par_where<T: Element>(cond: &View<'_>, x: &View<'_>, y: &View<'_>) -> Result<Array> {
+pub fn par_where<'v, T: Element>(
+    cond: impl IntoView<'v>,
+    x: impl IntoView<'v>,
+    y: impl IntoView<'v>,
+) -> Result<Array> {
+    let cond = &cond.into_view();
+    let x = &x.into_view();
+    let y = &y.into_view();
     select::<T>(cond, x, y, true)
 }

@@ -4,6 +4,7 @@ use super::{Order, RawView, View, ViewMut};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::format::ByteOrder;
+use crate::source::IntoView;
 use crate::value::Value;
 use smallvec::SmallVec;
 
@@ -250,12 +251,14 @@ impl<'a> ViewMut<'a> {
     /// d.copy_from(&View::from_slice(&src).slice_str("::-1").unwrap()).unwrap();
     /// assert_eq!(dst, [4, 3, 2, 1]);
     /// ```
-    pub fn copy_from(&mut self, src: &View<'_>) -> Result<()> {
+    pub fn copy_from<'v>(&mut self, src: impl IntoView<'v>) -> Result<()> {
+        let src = &src.into_view();
         self.copy_from_with(src, false)
     }
 
     /// [`ViewMut::copy_from`] split across rayon's pool for large views.
-    pub fn par_copy_from(&mut self, src: &View<'_>) -> Result<()> {
+    pub fn par_copy_from<'v>(&mut self, src: impl IntoView<'v>) -> Result<()> {
+        let src = &src.into_view();
         self.copy_from_with(src, true)
     }
 

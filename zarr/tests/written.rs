@@ -330,7 +330,7 @@ proptest! {
             let mut v = l.view("<H", &wshape);
             let fill: Vec<u16> = (0..m as u16).map(|x| 50000 + x).collect();
             let fill: Vec<u8> = fill.iter().flat_map(|x| x.to_le_bytes()).collect();
-            v.copy_from(&View::from_parts(&fill, "<H", &wshape, &c_strides(&wshape, 2), 0).unwrap()).unwrap();
+            v.copy_from(View::from_parts(&fill, "<H", &wshape, &c_strides(&wshape, 2), 0).unwrap()).unwrap();
         }
         let src = l.view("<H", &wshape).into_view();
         z.write(&region, &src).unwrap();

@@ -857,24 +857,21 @@ fn select<T: Element>(cond: &View<'_>, x: &View<'_>, y: &View<'_>, par: bool) ->
 /// format of `x` and `y`, which must both hold `T`).
 ///
 /// ```
-/// use ndview::View;
 /// let cond = [true, false, true];
 /// let x = [1.0f32, 2.0, 3.0];
-/// let zero = [0.0f32];
-/// let r = ndview::where_::<f32>(&View::from_slice(&cond), &View::from_slice(&x), &View::from_slice(&zero)).unwrap();
-/// assert_eq!(r.as_slice::<f32>().unwrap(), &[1.0, 0.0, 3.0]);
-/// let r = ndview::par_where::<f32>(&View::from_slice(&x).map(|v: f32| v > 1.5).unwrap().view(), &View::from_slice(&x), &View::from_slice(&zero)).unwrap();
-/// assert_eq!(r.as_slice::<f32>().unwrap(), &[0.0, 2.0, 3.0]);
+/// let r = ndview::where_::<f32>(&cond, &x, &[0.0f32])?;
+/// assert_eq!(r.as_slice::<f32>()?, &[1.0, 0.0, 3.0]);
+/// let big = ndview::View::from_slice(&x).map(|v: f32| v > 1.5)?;
+/// let r = ndview::par_where::<f32>(&big, &x, &[0.0f32])?;
+/// assert_eq!(r.as_slice::<f32>()?, &[0.0, 2.0, 3.0]);
+/// # Ok::<(), ndview::Error>(())
 /// ```
 pub fn where_<'v, T: Element>(
     cond: impl IntoView<'v>,
     x: impl IntoView<'v>,
     y: impl IntoView<'v>,
 ) -> Result<Array> {
-    let cond = &cond.into_view();
-    let x = &x.into_view();
-    let y = &y.into_view();
-    select::<T>(cond, x, y, false)
+    select::<T>(&cond.into_view(), &x.into_view(), &y.into_view(), false)
 }
 
 /// [`where_`] split across rayon's pool.
@@ -883,8 +880,5 @@ pub fn par_where<'v, T: Element>(
     x: impl IntoView<'v>,
     y: impl IntoView<'v>,
 ) -> Result<Array> {
-    let cond = &cond.into_view();
-    let x = &x.into_view();
-    let y = &y.into_view();
-    select::<T>(cond, x, y, true)
+    select::<T>(&cond.into_view(), &x.into_view(), &y.into_view(), true)
 }

@@ -70,6 +70,19 @@ pub enum Error {
     /// Bytes could not be unpacked (wrong length, undecodable format).
     #[error("cannot unpack: {0}")]
     Unpack(String),
+    /// The format holds values ndview does not decode or encode (`g`, `Zg`, `u`, `w`): their
+    /// bytes can be viewed, sliced, copied and written out, not read as values. Python:
+    /// `NotImplementedError`, as memoryview raises.
+    #[error(
+        "format code '{}' holds values ndview does not decode (long double or UCS \
+         characters); tobytes, hex, slicing, shape operations and casts to 'B' work on its \
+         bytes",
+        code.as_str()
+    )]
+    Undecodable {
+        /// The code whose values were asked for.
+        code: crate::format::Code,
+    },
     /// A view's geometry does not fit its buffer, or overflows.
     #[error("invalid view geometry: {0}")]
     Geometry(String),
@@ -232,6 +245,7 @@ impl Error {
             Error::Axis { .. } => Some(PyErr::IndexError),
             Error::WrongType { .. } | Error::Type(_) => Some(PyErr::TypeError),
             Error::Alloc { .. } => Some(PyErr::MemoryError),
+            Error::Undecodable { .. } => Some(PyErr::NotImplementedError),
             _ => None,
         }
     }

@@ -85,7 +85,14 @@ fn every_code_parses_from_its_text_with_the_size_of_its_machine_type() {
             let Ok(f) = Format::parse(&s) else {
                 // Only the native-only codes fail after a standard prefix, and struct's own
                 // codes after '^' (a PEP 3118 prefix).
-                let native_only = matches!(code, Code::SSize | Code::Size | Code::Pointer);
+                let native_only = matches!(
+                    code,
+                    Code::SSize
+                        | Code::Size
+                        | Code::Pointer
+                        | Code::LongDouble
+                        | Code::ComplexLongDouble
+                );
                 assert!(
                     native_only && matches!(prefix, "=" | "<" | ">" | "!")
                         || (native_only || code == Code::Pascal) && prefix == "^",
@@ -116,6 +123,74 @@ fn the_parsers_error_lists_every_code() {
         };
         assert!(msg.contains(text), "{text} missing from {msg}");
     }
+}
+
+// ---- Opaque codes: PEP 3118's long double and UCS characters (memoryview's facts) ----
+
+/// memoryview accepts `g`, `Zg`, `u`, `w` from exporters (NumPy's longdouble, clongdouble and
+/// `U` arrays, `array('u')`) and refuses only their values (`NotImplementedError`); ndview
+/// views, slices and copies their bytes and refuses their values with `Error::Undecodable`.
+#[test]
+fn opaque_codes_carry_bytes_not_values() {
+    use ndview::{Error, PyErr, Value, View};
+    let long_double = if cfg!(all(target_arch = "x86_64", not(windows))) {
+        Some(16) // x87 extended precision, stored in 16 bytes, as NumPy's itemsize says
+    } else {
+        None
+    };
+    let cases: [(&str, Code, Option<usize>); 5] = [
+        ("g", Code::LongDouble, long_double),
+        ("Zg", Code::ComplexLongDouble, long_double.map(|n| 2 * n)),
+        ("u", Code::Ucs2, Some(2)),
+        ("w", Code::Ucs4, Some(4)),
+        ("2w", Code::Ucs4, Some(8)), // NumPy's <U2
+    ];
+    for (text, code, size) in cases {
+        let f = parse(text);
+        assert_eq!(f.items()[0].code(), code, "{text}");
+        if let Some(size) = size {
+            assert_eq!(f.itemsize(), size, "{text}");
+        }
+        assert_eq!(f.scalar(), None, "{text}");
+        let n = f.itemsize();
+        let bytes: Vec<u8> = (0..3 * n).map(|i| i as u8).collect();
+        let v = View::from_parts(&bytes, text, &[3], &[n as isize], 0).unwrap();
+        // Values: memoryview's NotImplementedError, with the code as payload.
+        for err in [v.get(&[0]).unwrap_err(), v.tolist().unwrap_err()] {
+            assert!(
+                matches!(err, Error::Undecodable { code: c } if c == code),
+                "{text}: {err}"
+            );
+            assert_eq!(err.python_type(), Some(PyErr::NotImplementedError));
+            assert!(
+                err.to_string().contains("tobytes"),
+                "says what works: {err}"
+            );
+        }
+        let packed = f.pack(&Value::Int(1));
+        assert!(
+            matches!(packed, Err(Error::Undecodable { .. })) || f.value_count() > 1,
+            "{text}: {packed:?}"
+        );
+        assert!(packed.is_err());
+        // Bytes: reversed, sliced, copied and reinterpreted as 'B'.
+        let rev = v.flip(0).unwrap().tobytes(ndview::Order::C).unwrap();
+        let want: Vec<u8> = bytes.chunks(n).rev().flatten().copied().collect();
+        assert_eq!(rev, want, "{text}");
+        assert_eq!(v.cast("B", None).unwrap().len(), 3 * n, "{text}");
+        assert_eq!(v.hex().unwrap().len(), 6 * n, "{text}");
+        // Never equal, even to themselves, as memoryview has it.
+        assert!(
+            v != v && v.slice_str(":0").unwrap() != v.slice_str(":0").unwrap(),
+            "{text}"
+        );
+        assert_eq!(f.opaque_code(), Some(code));
+        // No kernel reads them as numbers.
+        assert!(v.sum::<u32>().is_err() && v.sum::<f64>().is_err(), "{text}");
+    }
+    // The standard modes have no long double, as PEP 3118 gives it no standard size.
+    assert!(Format::parse("<g").is_err() && Format::parse("=Zg").is_err());
+    assert_eq!(parse("<w").itemsize(), 4);
 }
 
 // ---- (b) struct's F and D (CPython 3.14 Lib/test/test_struct.py's facts) ----

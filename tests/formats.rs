@@ -278,6 +278,16 @@ fn element_loads_and_stores_either_byte_order_unaligned() {
     }
 }
 
+/// Whether `code` occurs anywhere in `f`, nested structures included.
+fn has_code(f: &Format, code: Code) -> bool {
+    fn any(items: &[ndview::Item], code: Code) -> bool {
+        items
+            .iter()
+            .any(|i| i.code() == code || any(i.fields(), code))
+    }
+    any(f.items(), code)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: if cfg!(miri) { 16 } else { 2000 },
@@ -291,9 +301,15 @@ proptest! {
             if f.itemsize() <= 4096 {
                 let data: Vec<u8> = bytes.iter().cycle().take(f.itemsize()).copied().collect();
                 if f.itemsize() == 0 || !bytes.is_empty() {
-                    let v = f.unpack(&data).unwrap();
-                    let _ = v.to_string();
-                    let _ = f.pack(&v);
+                    match f.unpack(&data) {
+                        Ok(v) => {
+                            let _ = v.to_string();
+                            let _ = f.pack(&v);
+                        }
+                        // Only the opaque codes (long double, UCS characters) have no values.
+                        Err(Error::Undecodable { code }) => prop_assert!(has_code(&f, code)),
+                        Err(e) => prop_assert!(false, "{s:?}: {e}"),
+                    }
                 }
             }
             let _ = f.with_itemsize(f.itemsize() + 3);
@@ -302,10 +318,13 @@ proptest! {
 
     /// Strings built from the grammar's own alphabet reach deep into the parser.
     #[test]
-    fn grammar_alphabet_never_panics(s in "[@=<>!^xcbB?hHiIlLqQnNefdspPZT{}():a0-9, ]{0,30}", bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+    fn grammar_alphabet_never_panics(s in "[@=<>!^xcbB?hHiIlLqQnNefdspPZguwT{}():a0-9, ]{0,30}", bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         if let Ok(f) = Format::parse(&s) {
             let _ = f.unpack(&bytes);
-            if f.itemsize() <= bytes.len() {
+            let opaque = [Code::LongDouble, Code::ComplexLongDouble, Code::Ucs2, Code::Ucs4]
+                .into_iter()
+                .any(|c| has_code(&f, c));
+            if f.itemsize() <= bytes.len() && !opaque {
                 let v = f.unpack(&bytes[..f.itemsize()]).unwrap();
                 let packed = f.pack(&v);
                 prop_assert!(packed.is_ok() || f.items().iter().any(|i| i.code() == Code::Pascal || i.shape().is_some()));

@@ -88,7 +88,10 @@ fn dtype_of(format: &Format) -> PyResult<DLDataType> {
         ))
     };
     let Some((s, order)) = format.scalar() else {
-        return Err(why("DLPack has no records, strings or padding"));
+        return Err(why(
+            "DLPack holds one bool, integer, float or complex per element (no records, strings \
+             or long doubles)",
+        ));
     };
     if format.itemsize() != s.size() {
         return Err(why("the element has padding"));

@@ -232,3 +232,51 @@ def test_error_classes():
         del v[0]
     with pytest.raises(ValueError):
         v.tobytes("X")
+
+
+def _opaque_exporters():
+    """Exporters whose formats struct cannot read: NumPy's longdouble, clongdouble and U
+    strings, array('u') (format 'w' where wchar_t has 4 bytes)."""
+    import array
+
+    yield np.arange(6, dtype=np.longdouble).reshape(2, 3)
+    yield np.arange(4, dtype=np.clongdouble) * (1 + 2j)
+    yield np.array([["ab", "c"], ["", "xyz"]])
+    yield array.array("u", "héllo")
+
+
+@pytest.mark.parametrize("obj", list(_opaque_exporters()), ids=lambda o: memoryview(o).format)
+def test_opaque_formats_match_memoryview(obj):
+    # memoryview takes any exporter's format and refuses only the values
+    # (NotImplementedError); so does ndview, byte operations included.
+    m, v = memoryview(obj), ndview.View(obj)
+    assert (v.format, v.itemsize, v.shape, v.strides, v.nbytes, len(v)) == (
+        m.format, m.itemsize, m.shape, m.strides, m.nbytes, len(m))
+    first = (0,) * m.ndim
+    ops = [lambda x: x[first], lambda x: x.tolist(), lambda x: 1 in x,
+           lambda x: x.__setitem__(first, 1), lambda x: x.cast("B").cast(x.format),
+           lambda x: hash(x.toreadonly())]
+    if m.ndim == 1:  # N-d views iterate over sub-views in ndview, as NumPy's arrays do
+        ops.append(lambda x: list(x))
+    for op in ops:
+        ref, got = outcome(lambda: op(m)), outcome(lambda: op(v))
+        assert isinstance(ref, type) and isinstance(got, type) and issubclass(got, ref), (ref, got)
+    # Never equal, even to themselves (struct cannot unpack them).
+    assert (v == v) is (m == m) is False
+    assert (v == m) is False
+    # The bytes: whole, reversed, sliced, as hex and reinterpreted as 'B'.
+    assert v.tobytes() == m.tobytes() and v.hex() == m.hex()
+    assert v[::-1].tobytes() == m[::-1].tobytes()
+    assert v.cast("B").tolist() == m.cast("B").tolist()
+    # Exported again, NumPy reads the values ndview cannot.
+    if isinstance(obj, np.ndarray):
+        back = np.asarray(v)
+        assert back.dtype == obj.dtype and np.array_equal(back, obj)
+        assert np.shares_memory(back, obj)
+    # Single-character formats copy between slices, as memoryview copies their bytes.
+    if len(m.format) == 1 and m.ndim == 1 and not m.readonly:
+        want = bytearray(m.tobytes())
+        n = m.itemsize
+        want[0:n] = want[n:2 * n]
+        v[0:1] = v[1:2]
+        assert v.tobytes() == bytes(want)

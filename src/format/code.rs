@@ -42,6 +42,8 @@ pub(crate) enum Holds {
     Pointer,
     /// One value of a fixed machine type.
     Scalar(Scalar),
+    /// Bytes whose values ndview does not decode (`g`, `Zg`, `u`, `w`).
+    Opaque,
 }
 
 /// Which format dialect reads a code: struct's, NumPy's PEP 3118 importer's, or both. A
@@ -264,7 +266,12 @@ impl Code {
             Holds::Signed => Scalar::int(true, size),
             Holds::Unsigned | Holds::Pointer => Scalar::int(false, size),
             Holds::Scalar(s) => Some(s),
-            Holds::Pad | Holds::Char | Holds::Bytes | Holds::Pascal | Holds::Struct => None,
+            Holds::Pad
+            | Holds::Char
+            | Holds::Bytes
+            | Holds::Pascal
+            | Holds::Struct
+            | Holds::Opaque => None,
         }
     }
 
@@ -272,7 +279,12 @@ impl Code {
     pub(crate) const fn is_numeric(self) -> bool {
         match self.holds() {
             Holds::Signed | Holds::Unsigned | Holds::Pointer | Holds::Scalar(_) => true,
-            Holds::Pad | Holds::Char | Holds::Bytes | Holds::Pascal | Holds::Struct => false,
+            Holds::Pad
+            | Holds::Char
+            | Holds::Bytes
+            | Holds::Pascal
+            | Holds::Struct
+            | Holds::Opaque => false,
         }
     }
 }

@@ -18,6 +18,7 @@ pub(crate) fn decode_scalar(bytes: &[u8], at: usize, s: Scalar, order: ByteOrder
 fn decode_element(item: &Item, bytes: &[u8], at: usize) -> Result<Value> {
     Ok(match item.code.holds() {
         Holds::Pad => return Err(Error::Unpack("pad bytes ('x') have no value".to_owned())),
+        Holds::Opaque => return Err(Error::Undecodable { code: item.code }),
         Holds::Char => Value::Bytes(vec![bytes[at]]),
         Holds::Bytes => Value::Bytes(bytes[at..at + item.elem_size].to_vec()),
         Holds::Pascal => {
@@ -109,6 +110,7 @@ impl Format {
     /// assert_eq!(v.to_string(), "(-1, b'hi', True)");
     /// ```
     pub fn unpack(&self, bytes: &[u8]) -> Result<Value> {
+        self.decodable()?;
         if bytes.len() != self.itemsize() {
             return Err(Error::Unpack(format!(
                 "unpack requires a buffer of {} bytes for format {:?}, got {}",
@@ -125,6 +127,7 @@ impl Format {
         if let Some((s, order)) = self.plain_scalar() {
             return Ok(decode_scalar(bytes, 0, s, order));
         }
+        self.decodable()?;
         let mut values = decode_items(self.items(), &bytes[..self.itemsize()], 0)?;
         Ok(if values.len() == 1 {
             values.pop().expect("one value")
@@ -174,6 +177,7 @@ impl Format {
 
     /// Packs into `out` (exactly [`Format::itemsize`] bytes); padding bytes are zeroed.
     pub fn pack_into(&self, value: &Value, out: &mut [u8]) -> Result<()> {
+        self.decodable()?;
         if out.len() != self.itemsize() {
             return Err(Error::pack(
                 PyErr::StructError,
@@ -187,6 +191,17 @@ impl Format {
         let values = args(value, self.value_count())?;
         out.fill(0);
         encode_items(self.items(), values, out, 0)
+    }
+}
+
+impl Format {
+    /// [`Error::Undecodable`] for a format with an opaque code, checked before any other
+    /// rule, as memoryview refuses such formats before it looks at values.
+    fn decodable(&self) -> Result<()> {
+        match self.opaque_code() {
+            Some(code) => Err(Error::Undecodable { code }),
+            None => Ok(()),
+        }
     }
 }
 
@@ -300,6 +315,7 @@ fn encode_element(item: &Item, v: &Value, out: &mut [u8], at: usize) -> Result<(
     };
     match item.code.holds() {
         Holds::Pad => {}
+        Holds::Opaque => return Err(Error::Undecodable { code: item.code }),
         Holds::Char => match v {
             Value::Bytes(b) if b.len() == 1 => out[at] = b[0],
             _ => {

@@ -68,6 +68,8 @@ struct Inner {
     plain_scalar: Option<(Scalar, ByteOrder)>,
     /// memoryview's native single-character format (`'B'` for "B" and "@B"), if it is one.
     native_char: Option<u8>,
+    /// The first code, nested structures included, whose values are not decoded (`g`, `w`).
+    opaque: Option<Code>,
 }
 
 impl Format {
@@ -173,6 +175,7 @@ impl Format {
             scalar,
             plain_scalar,
             native_char: native_char(text),
+            opaque: first_opaque(&items),
             items,
             itemsize,
             natural_size,
@@ -196,6 +199,20 @@ impl Format {
     /// The format string exactly as given (memoryview keeps it verbatim).
     pub fn as_str(&self) -> &str {
         &self.0.text
+    }
+
+    /// The code whose values this format cannot decode or encode, if it has one: `g`, `Zg`
+    /// (C's `long double`), `u`, `w` (UCS characters), as memoryview cannot. Their bytes are
+    /// still viewed, sliced, copied and compared byte for byte; values give
+    /// [`Error::Undecodable`].
+    ///
+    /// ```
+    /// let f = ndview::Format::parse("2w").unwrap(); // NumPy's <U2
+    /// assert_eq!(f.opaque_code(), Some(ndview::Code::Ucs4));
+    /// assert!(f.unpack(&[0; 8]).is_err());
+    /// ```
+    pub fn opaque_code(&self) -> Option<Code> {
+        self.0.opaque
     }
 
     /// Bytes per element (`struct.calcsize`, or the explicit itemsize).
@@ -263,6 +280,17 @@ impl Format {
 
 /// The one numeric value at offset 0 that `items` hold, looking through single-member structs
 /// when `through` is set.
+/// The first code among `items` (depth first) whose values ndview does not decode.
+fn first_opaque(items: &[Item]) -> Option<Code> {
+    items.iter().find_map(|i| {
+        if i.code.holds() == code::Holds::Opaque {
+            Some(i.code)
+        } else {
+            first_opaque(&i.fields)
+        }
+    })
+}
+
 fn single_scalar(items: &[Item], through: bool) -> Option<(Scalar, ByteOrder)> {
     // Typed access (`through`) ignores items without bytes; decoding (`!through`) must not
     // drop an item that still unpacks to a value, such as the empty list of `(0)B`.

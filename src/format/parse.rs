@@ -302,7 +302,7 @@ impl<'s> Parser<'s> {
                 }
                 None if c == b'Z' => {
                     return Err(
-                        self.error("'Z' must be followed by 'f' or 'd' (complex float or double)")
+                        self.error("'Z' must be followed by 'f', 'd' or 'g' (complex float, double or long double)")
                     )
                 }
                 None => {

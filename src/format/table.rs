@@ -95,6 +95,20 @@ macro_rules! code_table {
             DoubleComplex, "D", 16, [::std::ffi::c_double; 2], Scalar(C128), Both,
                 "`D`: C `double complex` (struct, CPython 3.14). The same as \
                  [`Code::ComplexDouble`] (`Zd`) in every respect but its spelling.";
+            LongDouble, "g", native_only, crate::format::table::CLongDouble, Opaque, Pep3118,
+                "`g`: C `long double` (PEP 3118; NumPy's `longdouble`), native modes only. \
+                 Opaque: its bytes are viewed, sliced and copied, its values never decoded \
+                 ([`Error::Undecodable`](crate::Error::Undecodable)), as memoryview does.";
+            ComplexLongDouble, "Zg", native_only, [crate::format::table::CLongDouble; 2],
+                Opaque, Pep3118,
+                "`Zg`: complex of two `long double` (PEP 3118; NumPy's `clongdouble`), native \
+                 modes only. Opaque, as [`Code::LongDouble`].";
+            Ucs2, "u", 2, u16, Opaque, Pep3118,
+                "`u`: a UCS-2 character (PEP 3118; `array('u')` where `wchar_t` has 2 bytes). \
+                 Opaque, as [`Code::LongDouble`].";
+            Ucs4, "w", 4, u32, Opaque, Pep3118,
+                "`w`: a UCS-4 character (PEP 3118; NumPy's `U` strings export `Nw`, and \
+                 `array('u')` where `wchar_t` has 4 bytes). Opaque, as [`Code::LongDouble`].";
             Bytes, "s", 1, u8, Bytes, Both, "`s`: a byte string; the count is its length.";
             Pascal, "p", 1, u8, Pascal, Struct,
                 "`p`: a Pascal string; the count is its length including the length byte.";
@@ -104,6 +118,28 @@ macro_rules! code_table {
     };
 }
 pub(crate) use code_table;
+
+/// C's `long double`, for its native size and alignment in the code table (never read as a
+/// value): 80-bit extended precision stored in 16 bytes on x86-64 outside Windows, IEEE quad
+/// on 64-bit Arm Linux, 12 bytes on 32-bit x86 Linux, and `double` elsewhere (MSVC, Apple
+/// Arm), as the C compilers there lay it out.
+#[cfg(any(
+    all(target_arch = "x86_64", not(windows)),
+    all(target_arch = "aarch64", target_os = "linux")
+))]
+#[repr(C, align(16))]
+pub(crate) struct CLongDouble([u8; 16]);
+/// See the other `CLongDouble`.
+#[cfg(all(target_arch = "x86", target_os = "linux"))]
+#[repr(C, align(4))]
+pub(crate) struct CLongDouble([u8; 12]);
+/// See the other `CLongDouble`.
+#[cfg(not(any(
+    all(target_arch = "x86_64", not(windows)),
+    all(target_arch = "aarch64", target_os = "linux"),
+    all(target_arch = "x86", target_os = "linux")
+)))]
+pub(crate) type CLongDouble = f64;
 
 /// `with_scalar!(s, T => expr)`: evaluates `expr` with the type `T` bound to the Rust type of
 /// the machine type `s` (a [`Scalar`](super::Scalar)); one arm per row of [`scalar_table!`].

@@ -9,6 +9,11 @@ impl RawView {
     /// elements equal as Python values (so NaN != NaN, `'B'` 255 != `'b'` -1, and `'i'` 1 ==
     /// `'d'` 1.0).
     pub(crate) fn equals(&self, other: &RawView) -> bool {
+        // Values ndview cannot decode are never equal, empty views included, as memoryview
+        // has it (a `long double`'s padding bytes and signed zeros rule out comparing bytes).
+        if self.format.opaque_code().is_some() || other.format.opaque_code().is_some() {
+            return false;
+        }
         if !equiv_shape(&self.layout.shape, &other.layout.shape) {
             return false;
         }
@@ -39,7 +44,9 @@ impl PartialEq<View<'_>> for View<'_> {
     /// memoryview's `==` (see [`View`]): value comparison element by element, after the
     /// shapes match up to the first zero-length axis. memoryview treats formats that `struct`
     /// cannot parse (`T{...}`, `Zd`) as never equal, even to themselves; ndview compares their
-    /// values like any other.
+    /// values like any other. Formats whose values ndview does not decode either
+    /// ([`Format::opaque_code`](crate::Format::opaque_code): `g`, `Zg`, `u`, `w`) are never
+    /// equal, as in memoryview.
     fn eq(&self, other: &View<'_>) -> bool {
         self.raw.equals(&other.raw)
     }

@@ -67,6 +67,12 @@ proptest! {
         prop_assert_eq!(v.iter_as::<u32>().unwrap().len(), want.len());
         prop_assert_eq!(v.iter_as::<u32>().unwrap().collect::<Vec<_>>(), want.clone());
         prop_assert_eq!(v.to_vec::<u32>().unwrap(), want.clone());
+        // `flat`: the same values decoded, from both ends.
+        let values: Vec<ndview::Value> = want.iter().map(|&x| ndview::Value::Int(x.into())).collect();
+        prop_assert_eq!(v.flat().collect::<Result<Vec<_>, _>>().unwrap(), values.clone());
+        let mut back = v.flat().rev().collect::<Result<Vec<_>, _>>().unwrap();
+        back.reverse();
+        prop_assert_eq!(back, values);
         for (k, ix) in indices(&shape).iter().enumerate() {
             prop_assert_eq!(v.get_as::<u32>(ix).unwrap(), want[k]);
         }

@@ -171,24 +171,17 @@ impl PyView {
     fn __contains__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<bool> {
         let s = self.snapshot()?;
         let v = s.view()?;
-        fn any_equal(
-            py: Python<'_>,
-            value: &ndview::Value,
-            x: &Bound<'_, PyAny>,
-        ) -> PyResult<bool> {
-            match value {
-                ndview::Value::List(items) => {
-                    for item in items {
-                        if any_equal(py, item, x)? {
-                            return Ok(true);
-                        }
-                    }
-                    Ok(false)
-                }
-                other => convert::to_py(py, other)?.bind(py).eq(x),
+        // One element at a time, stopping at the first match: no list of every element (a
+        // broadcast view may have 2^40), and Ctrl-C interrupts a long search.
+        for (k, value) in v.flat().enumerate() {
+            if k % (1 << 20) == (1 << 20) - 1 {
+                py.check_signals()?;
+            }
+            if convert::to_py(py, &value.py()?)?.bind(py).eq(x)? {
+                return Ok(true);
             }
         }
-        any_equal(py, &v.tolist().py()?, x)
+        Ok(false)
     }
 
     /// The element format (struct / PEP 3118 syntax), exactly as the exporter gave it.

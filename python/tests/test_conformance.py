@@ -339,6 +339,10 @@ def test_contains_constructor_and_records_as_numpy():
     for x in (3, 7, 3.0, -1):
         assert (x in v) == (x in a), x
     assert (98 in ndview.view(b"abc")) == (98 in memoryview(b"abc"))
+    # The search stops at the first match, building no list: 2^40 broadcast zeros.
+    big = ndview.view(b"\x00").broadcast_to((1 << 40,))
+    assert 0 in big
+    assert 0 in big[::-1]
     rec = np.zeros(3, dtype=[("x", "<f8")])
     with pytest.raises(TypeError):
         np.add(rec, rec)

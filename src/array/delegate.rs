@@ -121,6 +121,7 @@ macro_rules! kernel_methods {
             fn par_map_lanes[T: Element, U: Element] [T, U](axis: isize, f: impl Fn(&[T]) -> U + Sync) -> Result<Array>;
             fn zip_map3['v, A: Element, B: Element, C: Element, U: Element] [A, B, C, U](b: impl IntoView<'v>, c: impl IntoView<'v>, f: impl FnMut(A, B, C) -> U) -> Result<Array>;
             fn iter[] []() -> AxisIter<'_>;
+            fn flat[] []() -> impl DoubleEndedIterator<Item = Result<Value>> + ExactSizeIterator + '_;
             fn axis_iter[] [](axis: isize) -> Result<AxisIter<'_>>;
             fn lanes[] [](axis: isize) -> Result<Lanes<'_>>;
             fn typed[T: Element + bytemuck::Pod] [T]() -> Result<Typed<'_, T>>;

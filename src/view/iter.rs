@@ -8,6 +8,7 @@
 use super::{RawView, View};
 use crate::error::{Error, Result};
 use crate::layout::axis_index;
+use crate::value::Value;
 use std::marker::PhantomData;
 use std::ops::Range;
 
@@ -94,6 +95,24 @@ impl<'a> Iterator for Lanes<'a> {
 impl ExactSizeIterator for Lanes<'_> {}
 
 impl<'a> View<'a> {
+    /// Each element's value in C order, decoded as [`View::tolist`] decodes one (NumPy's
+    /// `a.flat`, memoryview's iteration of a 1-D view): a pull walk that stops where the caller
+    /// stops, so a search needs no list of every element. An element that does not decode
+    /// (an opaque format's, [`Error::Undecodable`]) gives its error.
+    ///
+    /// ```
+    /// let data = [3u16, 1, 4, 1, 5, 9];
+    /// let v = ndview::View::from_slice(&data).reshape(&[2, 3])?;
+    /// let found = v.transpose().flat().position(|x| x.is_ok_and(|x| x == ndview::Value::Int(5)));
+    /// assert_eq!(found, Some(3)); // C order of the transpose: 3 1 1 5 4 9
+    /// # Ok::<(), ndview::Error>(())
+    /// ```
+    pub fn flat(&self) -> impl DoubleEndedIterator<Item = Result<Value>> + ExactSizeIterator + 'a {
+        let format = self.format().clone();
+        self.elements_for()
+            .map(move |bytes| format.decode_value(bytes))
+    }
+
     /// The views along the first axis, as NumPy's `for row in arr` gives them (for a 1-D
     /// view, 0-d views: read each with `get(&[])`). A 0-d view has no axis and yields nothing
     /// (memoryview and NumPy raise `TypeError` there). The iterator does not borrow `self`.

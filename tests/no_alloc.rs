@@ -80,3 +80,17 @@ fn the_counter_counts() {
     std::hint::black_box(&v);
     assert_eq!(allocations() - before, 1);
 }
+
+#[test]
+fn small_sums_allocate_at_most_once() {
+    let data: Vec<f32> = (0..16).map(|i| i as f32).collect();
+    let v = View::from_slice(&data);
+    let _ = v.sum::<f32>().unwrap();
+    let before = allocations();
+    for _ in 0..100 {
+        std::hint::black_box(v.sum::<f32>().unwrap());
+    }
+    let per_call = (allocations() - before) as f64 / 100.0;
+    println!("allocations per small sum: {per_call}");
+    assert!(per_call <= 1.0, "{per_call} allocations per 16-element sum");
+}

@@ -221,7 +221,20 @@ impl<const N: usize> Walk<N> {
         parallel: bool,
         block: impl Fn(Part<'_, N>) -> R + Sync,
     ) -> crate::Result<Vec<R>> {
-        let leaves = pairwise_leaves(self.count())?;
+        let n = self.count();
+        if n <= PAIRWISE_BLOCK {
+            // One leaf (or none): no list of leaves, no schedule.
+            let mut out = Vec::new();
+            if n > 0 {
+                out = crate::error::try_vec(1, "reduction blocks")?;
+                out.push(block(Part {
+                    walk: self,
+                    range: 0..n,
+                }));
+            }
+            return Ok(out);
+        }
+        let leaves = pairwise_leaves(n)?;
         self.blocks_at(leaves.len(), parallel, |b| leaves[b].clone(), block)
     }
 

@@ -290,36 +290,58 @@ impl Elements<'_> {
     }
 }
 
+impl<'a> Elements<'a> {
+    /// The element at the front (`front`) or the back cursor, that cursor moved one element
+    /// inwards in C order.
+    #[inline]
+    fn take(&mut self, front: bool) -> Option<&'a [u8]> {
+        if self.left == 0 {
+            return None;
+        }
+        let (index, offset) = if front {
+            (&mut self.index, &mut self.offset)
+        } else {
+            (&mut self.back, &mut self.back_offset)
+        };
+        let here = *offset;
+        self.left -= 1;
+        if self.left > 0 {
+            let l = &self.raw.layout;
+            for k in (0..l.ndim()).rev() {
+                let (last, stride) = (l.shape[k] - 1, l.strides[k]);
+                // Never one step past an axis's end: with a length-1 axis its stride may be
+                // anything, and the sum could overflow.
+                if front && index[k] < last {
+                    index[k] += 1;
+                    *offset += stride;
+                    break;
+                }
+                if !front && index[k] > 0 {
+                    index[k] -= 1;
+                    *offset -= stride;
+                    break;
+                }
+                // To the axis's other end: the distance between an axis's first and last
+                // elements is within the validated layout.
+                let to = if front { 0 } else { last };
+                *offset += stride * (to as isize - index[k] as isize);
+                index[k] = to;
+            }
+        }
+        // SAFETY: `here` is the offset of the element at the cursor's in-range multi-index of
+        // the private, unchanged layout, not yet taken from the other end (`left` counts
+        // both ends): one of the view's elements, which the `View<'a>` or the borrow `'a` of
+        // the `RawView` it was made from lets us read for `'a`.
+        Some(unsafe { shared(self.raw.bytes, here, self.raw.itemsize()) })
+    }
+}
+
 impl<'a> Iterator for Elements<'a> {
     type Item = &'a [u8];
 
     #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
-        if self.left == 0 {
-            return None;
-        }
-        let here = self.offset;
-        self.left -= 1;
-        if self.left > 0 {
-            let l = &self.raw.layout;
-            for k in (0..l.ndim()).rev() {
-                // Never one step past an axis's last element: with a length-1 axis its
-                // stride may be anything, and the sum could overflow.
-                if self.index[k] + 1 < l.shape[k] {
-                    self.index[k] += 1;
-                    self.offset += l.strides[k];
-                    break;
-                }
-                // Back to index 0: the distance between an axis's first and last elements
-                // is within the validated layout.
-                self.offset -= l.strides[k] * self.index[k] as isize;
-                self.index[k] = 0;
-            }
-        }
-        // SAFETY: `here` is the offset of the element at `index` (an in-range multi-index of
-        // the private, unchanged layout): one of the view's elements, which the `View<'a>` or
-        // the borrow `'a` of the `RawView` it was made from lets us read for `'a`.
-        Some(unsafe { shared(self.raw.bytes, here, self.raw.itemsize()) })
+        self.take(true)
     }
 
     #[inline]
@@ -331,30 +353,7 @@ impl<'a> Iterator for Elements<'a> {
 impl<'a> DoubleEndedIterator for Elements<'a> {
     #[inline]
     fn next_back(&mut self) -> Option<&'a [u8]> {
-        if self.left == 0 {
-            return None;
-        }
-        let here = self.back_offset;
-        self.left -= 1;
-        if self.left > 0 {
-            let l = &self.raw.layout;
-            for k in (0..l.ndim()).rev() {
-                // Never one step before an axis's first element (see `next`).
-                if self.back[k] > 0 {
-                    self.back[k] -= 1;
-                    self.back_offset -= l.strides[k];
-                    break;
-                }
-                // To the axis's last index: within the validated layout.
-                let last = l.shape[k] - 1;
-                self.back_offset += l.strides[k] * last as isize;
-                self.back[k] = last;
-            }
-        }
-        // SAFETY: `here` is the offset of the element at `back` (an in-range multi-index of
-        // the private, unchanged layout, not yet taken from the front since `left` counts
-        // both ends): one of the view's elements, readable for `'a` as in `next`.
-        Some(unsafe { shared(self.raw.bytes, here, self.raw.itemsize()) })
+        self.take(false)
     }
 }
 

@@ -539,9 +539,11 @@ mod garbage {
 fn errors_carry_what_was_given() {
     let data = [1u8, 2, 3];
     let v = ndview::View::from_bytes(&data);
-    match v.insert_axis(usize::MAX) {
-        Err(ndview::Error::Axis { axis, ndim }) => assert_eq!((axis, ndim), (isize::MAX, 2)),
-        other => panic!("{other:?}"),
+    for far in [isize::MAX, isize::MIN, 2, -3] {
+        match v.insert_axis(far) {
+            Err(ndview::Error::Axis { axis, ndim }) => assert_eq!((axis, ndim), (far, 2)),
+            other => panic!("{other:?}"),
+        }
     }
     let zero_d = v.slice_str("0").unwrap();
     let e = zero_d.sum_axis::<u8>(1).unwrap_err();

@@ -173,7 +173,11 @@ fn check_fixed<const N: usize>(w: &View, want: &[u32]) -> Result<(), TestCaseErr
             (a.to_vec::<u32>().unwrap(), b.to_vec::<u32>().unwrap())
         );
         prop_assert_eq!(whole, want.to_vec());
-        prop_assert!(f.split_at(N, 0).is_err());
+        prop_assert!(f.split_at(N as isize, 0).is_err());
+        prop_assert_eq!(
+            f.split_at(-1, 0).unwrap().1.shape(),
+            f.split_at(N as isize - 1, 0).unwrap().1.shape()
+        );
         prop_assert!(f.split_at(0, shape[0] + 1).is_err());
     }
     Ok(())

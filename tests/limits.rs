@@ -274,7 +274,14 @@ fn view_mut_splits_at_every_index_partition_the_elements() {
             for index in 0..=shape[axis] {
                 let mut buf = vec![0u8; 24];
                 let v = ViewMut::from_parts(&mut buf, "B", shape, strides, offset).unwrap();
-                let (mut a, mut b) = v.split_at(axis, index).unwrap();
+                // Every other split names the axis from the end, as NumPy allows.
+                let signed = axis as isize
+                    - if index % 2 == 1 {
+                        shape.len() as isize
+                    } else {
+                        0
+                    };
+                let (mut a, mut b) = v.split_at(signed, index).unwrap();
                 let (mut sa, mut sb) = (shape.to_vec(), shape.to_vec());
                 sa[axis] = index;
                 sb[axis] = shape[axis] - index;
@@ -293,11 +300,14 @@ fn view_mut_splits_at_every_index_partition_the_elements() {
             }
             let mut buf = vec![0u8; 24];
             let v = ViewMut::from_parts(&mut buf, "B", shape, strides, offset).unwrap();
-            assert!(v.split_at(axis, shape[axis] + 1).is_err());
+            assert!(v.split_at(axis as isize, shape[axis] + 1).is_err());
         }
         let mut buf = vec![0u8; 24];
         let v = ViewMut::from_parts(&mut buf, "B", shape, strides, offset).unwrap();
-        assert!(v.split_at(shape.len(), 0).is_err());
+        assert!(v.split_at(shape.len() as isize, 0).is_err());
+        let mut buf = vec![0u8; 24];
+        let v = ViewMut::from_parts(&mut buf, "B", shape, strides, offset).unwrap();
+        assert!(v.split_at(-(shape.len() as isize) - 1, 0).is_err());
     }
 }
 

@@ -18,7 +18,7 @@ enum Op {
     Permute(u64),
     Flip(isize),
     Squeeze,
-    InsertAxis(usize),
+    InsertAxis(isize),
     /// A new shape drawn from this seed for the current number of elements (sometimes wrong).
     Reshape(u64),
     Broadcast(Vec<usize>),
@@ -48,13 +48,18 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<u64>().prop_map(Op::Permute),
         1 => (-4isize..4).prop_map(Op::Flip),
         1 => Just(Op::Squeeze),
-        1 => (0usize..4).prop_map(Op::InsertAxis),
+        1 => (-5isize..5).prop_map(Op::InsertAxis),
         2 => any::<u64>().prop_map(Op::Reshape),
         1 => prop::collection::vec(0usize..4, 0..5).prop_map(Op::Broadcast),
         1 => (-2isize..3, -3isize..3, -3isize..3).prop_map(|(a, b, c)| Op::Diagonal(a, b, c)),
         1 => Just(Op::CastBytes),
         1 => prop::sample::select(&["B", "<h", ">i", "2B", "3x"][..]).prop_map(Op::ViewAs),
     ]
+}
+
+/// The axes as the `isize` entries `permute` takes.
+fn signed(p: &[usize]) -> Vec<isize> {
+    p.iter().map(|&a| a as isize).collect()
 }
 
 /// A shuffle of `0..n` from `seed`; one seed in five gives a broken one.
@@ -109,7 +114,16 @@ fn step<'a>(
         Op::Slice(items) => (v.slice(items), m.slice(items)),
         Op::Permute(seed) => {
             let p = permutation(*seed, m.shape.len());
-            (v.permute(&p), m.permute(&p))
+            // NumPy's negative axes: every other entry counted from the end.
+            let signed: Vec<isize> = p
+                .iter()
+                .enumerate()
+                .map(|(k, &a)| {
+                    let from_end = (seed >> k) & 1 == 1 && a < p.len();
+                    a as isize - if from_end { p.len() as isize } else { 0 }
+                })
+                .collect();
+            (v.permute(&signed), m.permute(&p))
         }
         Op::Flip(a) => (v.flip(*a), m.flip(*a)),
         Op::Squeeze => (
@@ -117,10 +131,16 @@ fn step<'a>(
             m.relabel(m.shape.iter().copied().filter(|&d| d != 1).collect()),
         ),
         Op::InsertAxis(k) => {
+            // NumPy's expand_dims: the axis counts in the result's dimensions.
             let mut s = m.shape.clone();
-            let ok = *k <= s.len();
+            let at = if *k < 0 {
+                *k + s.len() as isize + 1
+            } else {
+                *k
+            };
+            let ok = (0..=s.len() as isize).contains(&at);
             if ok {
-                s.insert(*k, 1);
+                s.insert(at as usize, 1);
             }
             (v.insert_axis(*k), ok.then(|| m.relabel(s)).flatten())
         }
@@ -240,7 +260,7 @@ fn step_mut<'b>(
 ) -> Option<ndview::Result<ViewMut<'b>>> {
     Some(match op {
         Op::Slice(items) => v.slice(items),
-        Op::Permute(seed) => v.permute(&permutation(*seed, ndim)),
+        Op::Permute(seed) => v.permute(&signed(&permutation(*seed, ndim))),
         Op::Flip(a) => v.flip(*a),
         Op::Squeeze => Ok(v.squeeze()),
         Op::InsertAxis(k) => v.insert_axis(*k),
@@ -257,7 +277,7 @@ fn step_mut<'b>(
 fn step_ref<'b>(v: &View<'b>, op: &Op, ndim: usize, count: usize) -> ndview::Result<View<'b>> {
     match op {
         Op::Slice(items) => v.slice(items),
-        Op::Permute(seed) => v.permute(&permutation(*seed, ndim)),
+        Op::Permute(seed) => v.permute(&signed(&permutation(*seed, ndim))),
         Op::Flip(a) => v.flip(*a),
         Op::Squeeze => Ok(v.squeeze()),
         Op::InsertAxis(k) => v.insert_axis(*k),

@@ -244,7 +244,7 @@ fn split_at_every_index_gives_disjoint_parts() {
         for index in 0..=[3, 4][axis] {
             let mut data = vec![0u16; 12];
             let v = ViewMut::from_slice(&mut data).reshape(&[3, 4]).unwrap();
-            let (mut a, mut b) = v.split_at(axis, index).unwrap();
+            let (mut a, mut b) = v.split_at(axis as isize, index).unwrap();
             a.fill_value(&Value::Int(1)).unwrap();
             b.fill_value(&Value::Int(2)).unwrap();
             let ones = data.iter().filter(|&&x| x == 1).count();

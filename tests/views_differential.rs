@@ -168,13 +168,13 @@ fn shape_operations_agree_with_numpy() {
             let int = |k: usize| args[k].as_i64().unwrap() as isize;
             let what = format!("{name}{args:?} of {:?} {:?}", v.shape(), v.strides());
             let got = match name {
-                "permute" => v.permute(&usizes(&op["args"])),
+                "permute" => v.permute(&isizes(&op["args"])),
                 "flip" => v.flip(int(0)),
                 "swap_axes" => v.swap_axes(int(0), int(1)),
                 "squeeze_axis" => v.squeeze_axis(int(0)),
                 "squeeze" => Ok(v.squeeze()),
                 "transpose" => Ok(v.transpose()),
-                "insert_axis" => v.insert_axis(int(0) as usize),
+                "insert_axis" => v.insert_axis(int(0)),
                 // NumPy's negative entry (any negative, as NumPy accepts) is ndview::INFER.
                 "reshape" => v.reshape(
                     &isizes(&op["args"])

@@ -109,7 +109,8 @@ fuzz_target!(|case: Case| {
             }
             Op::Permute(p) => {
                 let p: Vec<usize> = p.iter().map(|&x| usize::from(x % 6)).collect();
-                (v.permute(&p), m.permute(&p))
+                let axes: Vec<isize> = p.iter().map(|&x| x as isize).collect();
+                (v.permute(&axes), m.permute(&p))
             }
             Op::Flip(a) => (v.flip((*a).into()), m.flip((*a).into())),
             Op::Squeeze => (
@@ -125,7 +126,7 @@ fuzz_target!(|case: Case| {
                 (got, want)
             }
             Op::InsertAxis(k) => {
-                let got = v.insert_axis(usize::from(*k));
+                let got = v.insert_axis(isize::from(*k));
                 let want = got
                     .as_ref()
                     .ok()

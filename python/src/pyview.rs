@@ -584,7 +584,7 @@ impl PyView {
         }
         let perm = axes
             .iter()
-            .map(|&a| self.normalize_axis(a, n))
+            .map(|&a| Ok(self.normalize_axis(a, n)? as isize))
             .collect::<PyResult<Vec<_>>>()?;
         self.derive(false, |v| v.permute(&perm))
     }
@@ -649,7 +649,7 @@ impl PyView {
         self.derive(false, |v| {
             let mut out = v.clone();
             for &p in &pos {
-                out = out.insert_axis(p)?;
+                out = out.insert_axis(p as isize)?;
             }
             Ok(out)
         })

@@ -46,7 +46,7 @@ macro_rules! value_methods {
             fn as_ptr[] []() -> *const u8;
             fn is_c_contiguous[] []() -> bool;
             fn is_f_contiguous[] []() -> bool;
-            fn split_at[] [](axis: usize, index: usize) -> Result<(View<'_>, View<'_>)>;
+            fn split_at[] [](axis: isize, index: usize) -> Result<(View<'_>, View<'_>)>;
         }
         kernel_methods!(view);
     };
@@ -137,7 +137,7 @@ impl Array {
 
     forward! { view, View;
         fn transpose[] []() -> View<'_>;
-        fn permute[] [](perm: &[usize]) -> Result<View<'_>>;
+        fn permute[] [](perm: &[isize]) -> Result<View<'_>>;
         fn swap_axes[] [](a: isize, b: isize) -> Result<View<'_>>;
         fn flip[] [](axis: isize) -> Result<View<'_>>;
         fn reshape[] [](shape: &[usize]) -> Result<View<'_>>;
@@ -147,7 +147,7 @@ impl Array {
         fn rot90[] [](k: isize, axes: [isize; 2]) -> Result<View<'_>>;
         fn squeeze[] []() -> View<'_>;
         fn squeeze_axis[] [](axis: isize) -> Result<View<'_>>;
-        fn insert_axis[] [](axis: usize) -> Result<View<'_>>;
+        fn insert_axis[] [](axis: isize) -> Result<View<'_>>;
         fn exact_chunks[] [](chunk: &[usize]) -> Result<View<'_>>;
         fn windows[] [](window: &[usize]) -> Result<View<'_>>;
         fn field[] [](name: &str) -> Result<View<'_>>;
@@ -233,7 +233,7 @@ impl SharedView {
     }
 
     shared_shape_ops! {
-        fn permute(perm: &[usize]);
+        fn permute(perm: &[isize]);
         fn swap_axes(a: isize, b: isize);
         fn flip(axis: isize);
         fn reshape(shape: &[usize]);
@@ -242,7 +242,7 @@ impl SharedView {
         fn moveaxis(source: isize, destination: isize);
         fn rot90(k: isize, axes: [isize; 2]);
         fn squeeze_axis(axis: isize);
-        fn insert_axis(axis: usize);
+        fn insert_axis(axis: isize);
         fn windows(window: &[usize]);
         fn exact_chunks(chunk: &[usize]);
         fn view_as(format: &str);

@@ -13,8 +13,20 @@ pub(crate) fn axis_index(axis: isize, ndim: usize) -> Result<usize> {
 }
 
 impl Layout {
-    /// Reorders the axes: axis `k` of the result is axis `perm[k]` of `self`.
-    pub fn permute(&self, perm: &[usize]) -> Result<Layout> {
+    /// Reorders the axes: axis `k` of the result is axis `perm[k]` of `self` (negative
+    /// entries count from the end, as NumPy's `transpose` takes them).
+    pub fn permute(&self, perm: &[isize]) -> Result<Layout> {
+        let ndim = self.ndim();
+        let order = perm
+            .iter()
+            .map(|&axis| axis_index(axis, ndim))
+            .collect::<Result<Dims>>()?;
+        self.permute_axes(&order)
+    }
+
+    /// [`Layout::permute`] with the axes already as indices (each below `ndim`, else an
+    /// error).
+    pub fn permute_axes(&self, perm: &[usize]) -> Result<Layout> {
         let ndim = self.ndim();
         if perm.len() != ndim {
             return Err(Error::Shape(format!(
@@ -57,11 +69,8 @@ impl Layout {
     }
 
     /// The two layouts `[..index]` and `[index..]` along `axis` (disjoint index ranges).
-    pub fn split_at(&self, axis: usize, index: usize) -> Result<(Layout, Layout)> {
-        let ndim = self.ndim();
-        if axis >= ndim {
-            return Err(Error::axis_usize(axis, ndim));
-        }
+    pub fn split_at(&self, axis: isize, index: usize) -> Result<(Layout, Layout)> {
+        let axis = axis_index(axis, self.ndim())?;
         let d = self.shape[axis];
         if index > d {
             return Err(Error::index(

@@ -92,12 +92,11 @@ impl Layout {
         Ok(out)
     }
 
-    /// Inserts an axis of length 1 before `axis` (NumPy's `expand_dims`, a reshape).
-    pub fn insert_axis(&self, axis: usize, itemsize: usize) -> Result<Layout> {
-        if axis > self.ndim() {
-            // NumPy's expand_dims checks the axis against the result's dimensions.
-            return Err(Error::axis_usize(axis, self.ndim() + 1));
-        }
+    /// Inserts an axis of length 1 so that it is axis `axis` of the result (NumPy's
+    /// `expand_dims`, a reshape; negative axes count from the end of the result).
+    pub fn insert_axis(&self, axis: isize, itemsize: usize) -> Result<Layout> {
+        // NumPy's expand_dims checks the axis against the result's dimensions.
+        let axis = super::axis_index(axis, self.ndim() + 1)?;
         let mut shape = self.shape.clone();
         shape.insert(axis, 1);
         self.reshape(&shape, itemsize)

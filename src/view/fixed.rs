@@ -106,7 +106,7 @@ impl<'a, T: Element + bytemuck::Pod, const N: usize> FixedView<'a, T, N> {
     /// hand parts of one view to different threads.
     pub fn split_at(
         &self,
-        axis: usize,
+        axis: isize,
         index: usize,
     ) -> Result<(FixedView<'a, T, N>, FixedView<'a, T, N>)> {
         let (a, b) = self.view().split_at(axis, index)?;

@@ -167,7 +167,7 @@ impl<'a> View<'a> {
         let axis = axis_index(axis, ndim)?;
         let mut perm: Vec<usize> = (0..ndim).filter(|&k| k != axis).collect();
         perm.push(axis);
-        let layout = self.raw.layout.permute(&perm)?;
+        let layout = self.raw.layout.permute_axes(&perm)?;
         let count = layout.shape[..ndim - 1].iter().product();
         Ok(Lanes {
             raw: self.raw.with_layout(layout),
@@ -222,7 +222,7 @@ impl<'a> View<'a> {
     }
 
     /// The two views `[..index]` and `[index..]` along `axis` (as [`ViewMut::split_at`](crate::ViewMut::split_at)).
-    pub fn split_at(&self, axis: usize, index: usize) -> Result<(View<'a>, View<'a>)> {
+    pub fn split_at(&self, axis: isize, index: usize) -> Result<(View<'a>, View<'a>)> {
         let (a, b) = self.raw.layout.split_at(axis, index)?;
         Ok((
             View::wrap(self.raw.with_layout(a)),
@@ -242,7 +242,8 @@ impl<'a> View<'a> {
         let (s, d) = (axis_index(source, ndim)?, axis_index(destination, ndim)?);
         let mut perm: Vec<usize> = (0..ndim).filter(|&k| k != s).collect();
         perm.insert(d, s);
-        self.permute(&perm)
+        let layout = self.raw.layout.permute_axes(&perm)?;
+        Ok(View::wrap(self.raw.with_layout(layout)))
     }
 
     /// NumPy's `rot90(v, k, axes)`: rotated by 90 degrees `k` times from the first axis of

@@ -232,7 +232,7 @@ impl<'a> ViewMut<'a> {
     /// });
     /// assert_eq!(data, [1, 1, 1, 2, 2, 2, 2, 2]);
     /// ```
-    pub fn split_at(self, axis: usize, index: usize) -> Result<(ViewMut<'a>, ViewMut<'a>)> {
+    pub fn split_at(self, axis: isize, index: usize) -> Result<(ViewMut<'a>, ViewMut<'a>)> {
         let (first, second) = self.raw.layout.split_at(axis, index)?;
         let a = self.raw.with_layout(first);
         let b = self.raw.with_layout(second);

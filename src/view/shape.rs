@@ -47,15 +47,17 @@ macro_rules! shape_ops {
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }
 
-            /// Reorders the axes: axis `k` of the result is axis `perm[k]` of this view.
+            /// Reorders the axes: axis `k` of the result is axis `perm[k]` of this view
+            /// (NumPy's `transpose(axes)`: negative axes count from the end).
             ///
             /// ```
             /// let data = [0u8; 24];
             /// let v = ndview::View::from_bytes(&data).reshape(&[2, 3, 4]).unwrap();
             /// let p = v.permute(&[2, 0, 1]).unwrap();
             /// assert_eq!((p.shape(), p.strides()), (&[4, 2, 3][..], &[1, 12, 4][..]));
+            /// assert_eq!(v.permute(&[-1, 0, 1]).unwrap().shape(), p.shape());
             /// ```
-            pub fn permute($($recv)* self, perm: &[usize]) -> Result<$ty<'a>> {
+            pub fn permute($($recv)* self, perm: &[isize]) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.permute(perm)?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }
@@ -104,8 +106,15 @@ macro_rules! shape_ops {
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }
 
-            /// Inserts an axis of length 1 before `axis` (NumPy's `expand_dims`).
-            pub fn insert_axis($($recv)* self, axis: usize) -> Result<$ty<'a>> {
+            /// Inserts an axis of length 1 that is axis `axis` of the result (NumPy's
+            /// `expand_dims`: `-1` appends one).
+            ///
+            /// ```
+            /// let v = ndview::View::from_bytes(&[0u8; 6]).reshape(&[2, 3]).unwrap();
+            /// assert_eq!(v.insert_axis(0).unwrap().shape(), &[1, 2, 3]);
+            /// assert_eq!(v.insert_axis(-1).unwrap().shape(), &[2, 3, 1]);
+            /// ```
+            pub fn insert_axis($($recv)* self, axis: isize) -> Result<$ty<'a>> {
                 let layout = self.raw.layout.insert_axis(axis, self.raw.itemsize())?;
                 Ok($ty::wrap(self.raw.with_layout(layout)))
             }

@@ -487,7 +487,7 @@ impl<S: ?Sized + ReadableStorageTraits + 'static> ZarrArray<S> {
         left[axis].len = k;
         right[axis].lo += k * sel[axis].step;
         right[axis].len -= k;
-        let (a, b) = dest.reborrow().split_at(axis, to_usize(k)?)?;
+        let (a, b) = dest.reborrow().split_at(axis as isize, to_usize(k)?)?;
         let (ra, rb) = rayon::join(|| self.read_split(&left, a), || self.read_split(&right, b));
         ra.and(rb)
     }
@@ -597,7 +597,7 @@ impl<S: ?Sized + ReadableWritableStorageTraits + 'static> ZarrArray<S> {
         left[axis].len = k;
         right[axis].lo += k * sel[axis].step;
         right[axis].len -= k;
-        let (a, b) = src.split_at(axis, to_usize(k)?)?;
+        let (a, b) = src.split_at(axis as isize, to_usize(k)?)?;
         let (ra, rb) = rayon::join(
             || self.write_split(&left, a),
             || self.write_split(&right, b),

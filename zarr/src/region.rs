@@ -85,7 +85,7 @@ macro_rules! one_axis_per_array_axis {
         }
         for (d, p) in $region.picks.iter().enumerate() {
             if !p.kept {
-                v = v.insert_axis(d)?;
+                v = v.insert_axis(d as isize)?;
             }
             if p.step < 0 && p.len > 1 {
                 v = v.flip(d as isize)?;

@@ -153,7 +153,7 @@ fn stepped_region_writes_keep_the_rest() {
         // The source in Fortran order.
         let rev: Vec<usize> = shape.iter().rev().copied().collect();
         let fsrc = View::from_parts(f64_bytes(&src), "<d", &rev, &c_strides(&rev, 8), 0).unwrap();
-        let perm: Vec<usize> = (0..shape.len()).rev().collect();
+        let perm: Vec<isize> = (0..shape.len() as isize).rev().collect();
         let fsrc = fsrc.permute(&perm).unwrap();
         z.write(&region, &fsrc).unwrap();
         let m = ViewMut::from_parts(&mut model, "<d", &[9, 7], &c_strides(&[9, 7], 8), 0).unwrap();

@@ -118,3 +118,104 @@ fn sums_are_numpys_bits() {
     }
     f.finish("sums_are_numpys_bits");
 }
+
+/// One case of tests/fixtures/axis_reductions.jsonl (`gen_axis_reductions`): sum, mean, var
+/// and std along an axis that does not vary fastest in memory, where NumPy adds whole rows
+/// into the output in index order; sequential and parallel, compared as bytes.
+fn check_axis<T: ndview::Stats>(f: &mut Failures, case: &Json, data: &[T]) {
+    let shape = usizes(&case["shape"]);
+    let v = View::from_slice(data).reshape(&shape).unwrap();
+    let axis = case["axis"].as_i64().unwrap() as isize;
+    let ddof = usize_of(case, "ddof").unwrap();
+    type Op<'a, T> = (
+        &'a str,
+        fn(&View<'_>, isize, usize, bool) -> ndview::Result<ndview::Array>,
+        std::marker::PhantomData<T>,
+    );
+    let ops: [Op<T>; 4] = [
+        (
+            "sum",
+            |v, a, _, p| {
+                if p {
+                    v.par_sum_axis::<T>(a)
+                } else {
+                    v.sum_axis::<T>(a)
+                }
+            },
+            std::marker::PhantomData,
+        ),
+        (
+            "mean",
+            |v, a, _, p| {
+                if p {
+                    v.par_mean_axis::<T>(a)
+                } else {
+                    v.mean_axis::<T>(a)
+                }
+            },
+            std::marker::PhantomData,
+        ),
+        (
+            "var",
+            |v, a, d, p| {
+                if p {
+                    v.par_var_axis::<T>(a, d)
+                } else {
+                    v.var_axis::<T>(a, d)
+                }
+            },
+            std::marker::PhantomData,
+        ),
+        (
+            "std",
+            |v, a, d, p| {
+                if p {
+                    v.par_std_axis::<T>(a, d)
+                } else {
+                    v.std_axis::<T>(a, d)
+                }
+            },
+            std::marker::PhantomData,
+        ),
+    ];
+    for (name, op, _) in ops {
+        let Some(want) = case.get(name) else { continue };
+        let want = hex(want.as_str().unwrap());
+        for parallel in [false, true] {
+            let got = op(&v, axis, ddof, parallel)
+                .unwrap()
+                .tobytes(ndview::Order::C)
+                .unwrap();
+            f.check(got == want, || {
+                format!("{name} along axis {axis} of {shape:?} (parallel: {parallel}) ({case})")
+            });
+        }
+    }
+}
+
+#[test]
+fn axis_reductions_across_rows_are_numpys_bits() {
+    let mut f = Failures::default();
+    for case in cases("axis_reductions.jsonl") {
+        let seed: u64 = str_of(&case, "seed").parse().unwrap();
+        let count: usize = usizes(&case["shape"]).iter().product();
+        if cfg!(miri) && count > 300 {
+            continue;
+        }
+        let data = sum_data(seed, count);
+        match str_of(&case, "fmt") {
+            "<d" => check_axis::<f64>(&mut f, &case, &data),
+            "<f" => {
+                let data: Vec<f32> = data.iter().map(|&x| x as f32).collect();
+                check_axis::<f32>(&mut f, &case, &data)
+            }
+            "<i" => {
+                // `gen_axis_reductions`'s integers: the values times 2^20, truncated.
+                let data: Vec<i32> = data.iter().map(|&x| (x * 1048576.0) as i32).collect();
+                check_axis::<i32>(&mut f, &case, &data)
+            }
+            other => panic!("unexpected format {other}"),
+        }
+    }
+    f.finish("axis_reductions_across_rows_are_numpys_bits");
+}

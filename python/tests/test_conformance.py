@@ -333,6 +333,18 @@ def test_sums_are_numpys_bits():
     assert checked == 112
 
 
+def test_sums_across_rows_are_numpys_bits():
+    # Along an axis that is not the fastest in memory NumPy adds whole rows in index order;
+    # tall and wide views, both float types, C and Fortran order (then axis 0 is pairwise).
+    rng = np.random.default_rng(3119)
+    for dtype, rows, cols, order in itertools.product(["<f8", "<f4"], [2, 9, 129, 1000, 5000],
+                                                      [1, 3, 64], ["C", "F"]):
+        a = np.asarray(rng.standard_normal((rows, cols)) * 1e3, dtype=dtype, order=order)
+        for axis in (0, 1):
+            got = np.asarray(ndview.sum(a, axis=axis))
+            assert got.tobytes() == np.sum(a, axis=axis).tobytes(), (dtype, rows, cols, order, axis)
+
+
 def test_contains_constructor_and_records_as_numpy():
     a = np.arange(6).reshape(2, 3)
     v = ndview.View(object=a)  # memoryview's keyword

@@ -250,23 +250,23 @@ impl<'a> View<'a> {
     /// When the summed axis is the one that varies fastest in memory, each output element
     /// sums its lane pairwise, as NumPy does along a contiguous axis (2^24 copies of `0.1f32`
     /// sum to NumPy's 1677721.9, not to a drifted naive total). Along any other axis whole
-    /// rows are added into the output in index order within blocks of 128 indices, and the
-    /// blocks' sums are added in order. NumPy adds all the rows in index order there, so for
-    /// floats of an axis longer than 128 the last bits can differ from NumPy's (the blocked
-    /// sum drifts less); integers are exact either way.
+    /// rows are added into the output in index order, from zero, as NumPy's `add.reduce`
+    /// adds them: float sums are NumPy's bits both ways (tested against NumPy along axis 0
+    /// and 1 of up to 600 rows). Integer sums, exact in any order, are cut into blocks of
+    /// 128 rows that threads share.
     pub fn sum_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         sum_along::<T>(self, axis, false)
     }
 
-    /// [`View::sum_axis`] split across rayon's pool (bit-identical for any thread count: the
-    /// lanes, or the blocks of 128 indices along the axis, and the order their sums are
-    /// combined in do not depend on it).
+    /// [`View::sum_axis`] split across rayon's pool (bit-identical for any thread count:
+    /// threads take whole lanes, or bands of output elements that each add their rows in
+    /// order, or for integers blocks of 128 rows combined in order).
     pub fn par_sum_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         sum_along::<T>(self, axis, true)
     }
 
-    /// Products along `axis`, in index order per output element (across memory, in blocks of
-    /// 128 indices multiplied in order, as [`View::sum_axis`] adds them).
+    /// Products along `axis`, in index order per output element, as NumPy's
+    /// `multiply.reduce` (integers across memory in blocks of 128 rows, exact either way).
     pub fn product_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         product_along::<T>(self, axis, false)
     }
@@ -311,6 +311,7 @@ fn product_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Resul
         v,
         axis,
         parallel,
+        T::SCALAR.is_float(),
         Start::Value(T::acc_one()),
         |a, x| T::acc_mul(a, x.to_acc()),
         |a, b| T::acc_mul(a, b),
@@ -333,11 +334,20 @@ fn extreme_along<T: Numeric>(
             x
         }
     };
-    along_axis::<T, T>(v, axis, parallel, Start::First(name, |x| x), pick, pick)
+    along_axis::<T, T>(
+        v,
+        axis,
+        parallel,
+        false,
+        Start::First(name, |x| x),
+        pick,
+        pick,
+    )
 }
 
 /// Sums along `axis`: pairwise per lane when the axis varies fastest in memory, else rows
-/// added into the output.
+/// added into the output in index order (NumPy's two inner loops of `add.reduce`, so float
+/// sums are NumPy's bits either way).
 fn sum_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
     if !zero_d_compat(v, axis) {
         let ax = axis_index(axis, v.ndim())?;
@@ -349,6 +359,7 @@ fn sum_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Ar
         v,
         axis,
         parallel,
+        T::SCALAR.is_float(),
         Start::Value(T::acc_zero()),
         |a, x| T::acc_add(a, x.to_acc()),
         |a, b| T::acc_add(a, b),
@@ -428,7 +439,7 @@ pub(crate) fn zero_d_compat(v: &View<'_>, axis: isize) -> bool {
 
 /// Where an axis reduction starts.
 #[derive(Clone, Copy)]
-enum Start<T, A> {
+pub(super) enum Start<T, A> {
     /// From this value (sums, products).
     Value(A),
     /// From the first element along the axis, converted (min, max); the name is for the
@@ -442,15 +453,18 @@ const AXIS_BLOCK: usize = if cfg!(miri) { 4 } else { 128 };
 
 /// Whether axis `ax` varies fastest in memory among the axes that have more than one index
 /// (its lanes are the contiguous runs of a C-contiguous view).
-fn varies_fastest(v: &View<'_>, ax: usize) -> bool {
+pub(super) fn varies_fastest(v: &View<'_>, ax: usize) -> bool {
     let (shape, strides) = (v.shape(), v.strides());
     (0..v.ndim())
         .filter(|&k| k != ax && shape[k] > 1)
         .all(|k| strides[ax].unsigned_abs() <= strides[k].unsigned_abs())
 }
 
-/// Reduces along one axis into a new array. Along an axis that does not vary fastest in
-/// memory and has more than [`AXIS_BLOCK`] indices, the axis is cut into fixed blocks of
+/// Reduces along one axis into a new array. With `ordered` (float sums and products, whose
+/// bits depend on the order), every output element folds its inputs in index order, as
+/// NumPy's `add.reduce` adds rows into the output. Otherwise, along an axis that does not
+/// vary fastest in memory and has more than [`AXIS_BLOCK`] indices, the axis is cut into
+/// fixed blocks of
 /// that many indices: each block is reduced in index order (see [`along_axis_in_order`]),
 /// the engine schedules the blocks (each one streams a contiguous stretch of memory when the
 /// view is contiguous, where splitting the kept axes would hand each thread narrow column
@@ -460,6 +474,7 @@ fn along_axis<T: Element, A: Element>(
     v: &View<'_>,
     axis: isize,
     parallel: bool,
+    ordered: bool,
     start: Start<T, A>,
     step: impl Fn(A, T) -> A + Sync,
     combine: impl Fn(A, A) -> A + Sync,
@@ -473,7 +488,7 @@ fn along_axis<T: Element, A: Element>(
     }
     let ax = axis_index(axis, v.ndim())?;
     let d = v.shape()[ax];
-    if d <= AXIS_BLOCK || v.is_empty() || varies_fastest(v, ax) {
+    if ordered || d <= AXIS_BLOCK || v.is_empty() || varies_fastest(v, ax) {
         return along_axis_in_order(v, ax, parallel, start, &step);
     }
     let mut out_shape: smallvec::SmallVec<[usize; 6]> = v.shape().into();
@@ -526,7 +541,7 @@ fn step_rows<X: Element, A: Element>(xs: Run<'_>, ys: Run<'_>, f: &impl Fn(A, X)
 /// Reduces along axis `ax` into a new array: the walk follows the input's memory order
 /// (operand 0), the output has stride 0 along the reduced axis, and each output element
 /// accumulates its inputs in increasing index order.
-fn along_axis_in_order<T: Element, A: Element>(
+pub(super) fn along_axis_in_order<T: Element, A: Element>(
     v: &View<'_>,
     ax: usize,
     parallel: bool,
@@ -628,12 +643,12 @@ mod tests {
     }
 
     /// Reductions along an axis that does not vary fastest in memory and is longer than a
-    /// block: sums and products are the blocked model (each block folded in index order from
-    /// the start value, the blocks' results folded in order), minima and maxima equal the
-    /// plain index-order fold (NaN first wins), and the parallel forms give the same bits in
-    /// a pool of several threads. Along axis 1 of `[2, d, 3]` as well as axis 0 of `[d, 5]`.
+    /// block: float sums and products fold in index order from the identity (NumPy's bits),
+    /// minima and maxima equal the plain index-order fold (NaN first wins), integer sums take
+    /// the blocks and wrap to the same value, and the parallel forms give the same bits in a
+    /// pool of several threads. Along axis 1 of `[2, d, 3]` as well as axis 0 of `[d, 5]`.
     #[test]
-    fn axis_reductions_across_memory_fold_fixed_blocks() {
+    fn axis_reductions_across_memory_fold_in_order_or_in_blocks() {
         let d = 2 * AXIS_BLOCK + 3;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
@@ -661,12 +676,10 @@ mod tests {
                     .map(|r| data[(outer * d + r) * shape[2] + inner])
                     .collect()
             };
-            let blocked = |xs: &[f32], init: f32, f: &dyn Fn(f32, f32) -> f32| {
-                let mut parts = xs
-                    .chunks(AXIS_BLOCK)
-                    .map(|b| b.iter().fold(init, |a, &x| f(a, x)));
-                let first = parts.next().unwrap();
-                parts.fold(first, f)
+            // Float sums and products fold in index order from the identity (NumPy's rows
+            // added into the output); integer ones take the blocks (the same wrapped value).
+            let in_order = |xs: &[f32], init: f32, f: &dyn Fn(f32, f32) -> f32| {
+                xs.iter().fold(init, |a, &x| f(a, x))
             };
             let outs = n / d;
             let want = |f: &dyn Fn(&[f32]) -> f32| -> Vec<u32> {
@@ -682,8 +695,8 @@ mod tests {
             };
             let add = |a: f32, b: f32| a + b;
             let mul = |a: f32, b: f32| a * b;
-            let sum = want(&|xs| blocked(xs, 0.0, &add));
-            let product = want(&|xs| blocked(xs, 1.0, &mul));
+            let sum = want(&|xs| in_order(xs, 0.0, &add));
+            let product = want(&|xs| in_order(xs, 1.0, &mul));
             let min = want(&|xs| xs[1..].iter().fold(xs[0], |a, &x| pick(true)(a, x)));
             let max = want(&|xs| xs[1..].iter().fold(xs[0], |a, &x| pick(false)(a, x)));
             let ax = ax as isize;
@@ -708,6 +721,25 @@ mod tests {
                         run(|v, a| v.min_axis::<f32>(a), |v, a| v.par_min_axis::<f32>(a)),
                         min
                     );
+                    // Integers through the blocks: the wrapped sum of each lane.
+                    let ints: Vec<i32> = data
+                        .iter()
+                        .map(|&x| (x as i32).wrapping_mul(40_000))
+                        .collect();
+                    let w = View::from_slice(&ints).reshape(v.shape()).unwrap();
+                    let sums = if par {
+                        w.par_sum_axis::<i32>(ax)
+                    } else {
+                        w.sum_axis::<i32>(ax)
+                    };
+                    let want_ints: Vec<i64> = (0..outs)
+                        .map(|o| {
+                            lane(o).iter().fold(0i64, |a, &x| {
+                                a.wrapping_add(i64::from((x as i32).wrapping_mul(40_000)))
+                            })
+                        })
+                        .collect();
+                    assert_eq!(sums.unwrap().to_vec::<i64>().unwrap(), want_ints);
                     assert_eq!(
                         run(|v, a| v.max_axis::<f32>(a), |v, a| v.par_max_axis::<f32>(a)),
                         max

@@ -4,8 +4,12 @@
 //! Whole-view reductions run on the engine's block split ([`blocks`]): the sums of `mean` and
 //! `var` on NumPy's pairwise summation, cut where its recursion cuts
 //! (`engine::Walk::pairwise_blocks`), the others on fixed blocks (`engine::Walk::blocks`), so
-//! the `par_` forms give the same bits as the sequential ones for any number of threads. Axis reductions hand each lane to one
-//! closure ([`map_lanes_with`]): every output element is computed by one thread, in one order.
+//! the `par_` forms give the same bits as the sequential ones for any number of threads.
+//! Axis reductions follow NumPy's two orders: along the axis that varies fastest in memory
+//! each lane goes to one closure ([`map_lanes_with`]) and is summed pairwise; along any other
+//! axis whole rows are added into the output in index order (`mean` and `var` as NumPy's
+//! `add.reduce` computes them, one temporary of squared deviations for `var`). Either way
+//! every output element is computed by one thread, in one order.
 //!
 //! Accumulators and NaN rules are NumPy's: means of integers and `bool` in `f64`, of `f16` in
 //! `f32` (returned as `f16`), of `f32`/`f64` in themselves; `var` in two passes (mean, then the
@@ -16,7 +20,8 @@ use super::convert::{not_real, real_scalar, with_real_scalar};
 use super::numeric::Numeric;
 use super::operand::{fresh, input, output};
 use super::reduce::{
-    blocks, finish_pairwise, map_lanes_with, pairwise, reduction, sum_walk, BLOCK,
+    along_axis_in_order, blocks, finish_pairwise, map_lanes_with, pairwise, reduction, sum_walk,
+    varies_fastest, Start, BLOCK,
 };
 use crate::array::Array;
 use crate::element::Element;
@@ -316,7 +321,35 @@ fn lane_sum<T: Stats>(xs: &[T], buf: &mut Vec<T::Sum>, term: impl Fn(T) -> T::Su
     T::Sum::ZERO + pairwise(buf, T::Sum::ZERO, &|x, y| x + y)
 }
 
+/// The axis when NumPy reduces along it row by row: it has more than one index and does not
+/// vary fastest in memory. NumPy's `add.reduce` then adds whole rows into the output in index
+/// order; along the fastest axis it sums each lane pairwise ([`lane_sum`]).
+fn across_rows(v: &View<'_>, axis: isize) -> Result<Option<usize>> {
+    if v.ndim() == 0 || v.is_empty() {
+        return Ok(None);
+    }
+    let ax = axis_index(axis, v.ndim())?;
+    Ok((v.shape()[ax] > 1 && !varies_fastest(v, ax)).then_some(ax))
+}
+
+/// The sums of `term(x)` along `ax`, each output element adding its inputs in index order
+/// (NumPy's row by row `add.reduce`, from the identity).
+fn row_sums<T: Stats>(
+    v: &View<'_>,
+    ax: usize,
+    parallel: bool,
+    term: impl Fn(T) -> T::Sum + Sync,
+) -> Result<Array> {
+    let add = move |a: T::Sum, x: T| a + term(x);
+    along_axis_in_order::<T, T::Sum>(v, ax, parallel, Start::Value(T::Sum::ZERO), &add)
+}
+
 fn mean_along<T: Stats>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
+    if let Some(ax) = across_rows(v, axis)? {
+        let n = v.shape()[ax];
+        let sums = row_sums::<T>(v, ax, parallel, T::to_sum)?;
+        return sums.view().map_if(|s: T::Sum| T::mean_of(s, n), parallel);
+    }
     lanes_of_sums::<T, T::Mean>(v, axis, parallel, |xs, buf| {
         T::mean_of(lane_sum(xs, buf, T::to_sum), xs.len())
     })
@@ -329,15 +362,38 @@ fn var_along<T: Stats>(
     sqrt: bool,
     parallel: bool,
 ) -> Result<Array> {
+    let finish = move |var: T::Mean| if sqrt { T::sqrt(var) } else { var };
+    if let Some(ax) = across_rows(v, axis)? {
+        // NumPy's two passes, row by row: the means, the squared deviations from them (one
+        // temporary as large as the view, as NumPy's `x = arr - arrmean`), their sums.
+        let n = v.shape()[ax];
+        let sums = row_sums::<T>(v, ax, parallel, T::to_sum)?;
+        let centers = sums.view().map_if(|s: T::Sum| T::center(s, n), parallel)?;
+        let deviations = v.zip_map_if(
+            &centers.insert_axis(ax as isize)?,
+            |x: T, c: T::Sum| x.sq_dev(c),
+            parallel,
+        )?;
+        let add = |a: T::Sum, y: T::Sum| a + y;
+        let squares = along_axis_in_order::<T::Sum, T::Sum>(
+            &deviations.view(),
+            ax,
+            parallel,
+            Start::Value(T::Sum::ZERO),
+            &add,
+        )?;
+        let dof = n.saturating_sub(ddof);
+        return squares
+            .view()
+            .map_if(|s: T::Sum| finish(T::var_of(s, dof)), parallel);
+    }
     lanes_of_sums::<T, T::Mean>(v, axis, parallel, |xs, buf| {
         let n = xs.len();
         let c = T::center(lane_sum(xs, buf, T::to_sum), n);
-        let var = T::var_of(lane_sum(xs, buf, |x| x.sq_dev(c)), n.saturating_sub(ddof));
-        if sqrt {
-            T::sqrt(var)
-        } else {
-            var
-        }
+        finish(T::var_of(
+            lane_sum(xs, buf, |x| x.sq_dev(c)),
+            n.saturating_sub(ddof),
+        ))
     })
 }
 

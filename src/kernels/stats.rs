@@ -91,6 +91,14 @@ pub trait Stats: Numeric {
     fn sq_dev(self, center: Self::Sum) -> Self::Sum;
     #[doc(hidden)]
     fn var_of(sum_sq: Self::Sum, dof: usize) -> Self::Mean;
+    /// One addition of `var`'s row-by-row sums (along an axis that does not vary fastest),
+    /// rounded as NumPy rounds it there: in the element type for `f16`, whose `var` NumPy
+    /// sums without a wider dtype (its pairwise lane sums accumulate in `f32` instead).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn var_row_add(a: Self::Sum, b: Self::Sum) -> Self::Sum {
+        a + b
+    }
     #[doc(hidden)]
     fn sqrt(var: Self::Mean) -> Self::Mean;
     #[doc(hidden)]
@@ -217,6 +225,10 @@ impl Stats for f16 {
     fn var_of(s: f32, dof: usize) -> f16 {
         f16::from_f64(f16::from_f32(s).to_f64() / dof as f64)
     }
+    #[inline(always)]
+    fn var_row_add(a: f32, b: f32) -> f32 {
+        f16::from_f32(a + b).to_f32()
+    }
     fn sqrt(v: f16) -> f16 {
         f16::from_f32(v.to_f32().sqrt())
     }
@@ -334,20 +346,21 @@ fn across_rows(v: &View<'_>, axis: isize) -> Result<Option<usize>> {
 
 /// The sums of `term(x)` along `ax`, each output element adding its inputs in index order
 /// (NumPy's row by row `add.reduce`, from the identity).
-fn row_sums<T: Stats>(
+fn row_sums<T: Element, S: Real>(
     v: &View<'_>,
     ax: usize,
     parallel: bool,
-    term: impl Fn(T) -> T::Sum + Sync,
+    term: impl Fn(T) -> S + Sync,
+    add: impl Fn(S, S) -> S + Sync,
 ) -> Result<Array> {
-    let add = move |a: T::Sum, x: T| a + term(x);
-    along_axis_in_order::<T, T::Sum>(v, ax, parallel, Start::Value(T::Sum::ZERO), &add)
+    let step = move |a: S, x: T| add(a, term(x));
+    along_axis_in_order::<T, S>(v, ax, parallel, Start::Value(S::ZERO), &step)
 }
 
 fn mean_along<T: Stats>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Array> {
     if let Some(ax) = across_rows(v, axis)? {
         let n = v.shape()[ax];
-        let sums = row_sums::<T>(v, ax, parallel, T::to_sum)?;
+        let sums = row_sums(v, ax, parallel, T::to_sum, |a, b| a + b)?;
         return sums.view().map_if(|s: T::Sum| T::mean_of(s, n), parallel);
     }
     lanes_of_sums::<T, T::Mean>(v, axis, parallel, |xs, buf| {
@@ -367,21 +380,14 @@ fn var_along<T: Stats>(
         // NumPy's two passes, row by row: the means, the squared deviations from them (one
         // temporary as large as the view, as NumPy's `x = arr - arrmean`), their sums.
         let n = v.shape()[ax];
-        let sums = row_sums::<T>(v, ax, parallel, T::to_sum)?;
+        let sums = row_sums(v, ax, parallel, T::to_sum, T::var_row_add)?;
         let centers = sums.view().map_if(|s: T::Sum| T::center(s, n), parallel)?;
         let deviations = v.zip_map_if(
             &centers.insert_axis(ax as isize)?,
             |x: T, c: T::Sum| x.sq_dev(c),
             parallel,
         )?;
-        let add = |a: T::Sum, y: T::Sum| a + y;
-        let squares = along_axis_in_order::<T::Sum, T::Sum>(
-            &deviations.view(),
-            ax,
-            parallel,
-            Start::Value(T::Sum::ZERO),
-            &add,
-        )?;
+        let squares = row_sums(&deviations.view(), ax, parallel, |y| y, T::var_row_add)?;
         let dof = n.saturating_sub(ddof);
         return squares
             .view()

@@ -345,12 +345,63 @@ def test_sums_across_rows_are_numpys_bits():
             assert got.tobytes() == np.sum(a, axis=axis).tobytes(), (dtype, rows, cols, order, axis)
 
 
+def _random_strided(rng, dtype):
+    """A random 1- to 4-d view of random data: transposed, flipped, stepped, or with
+    broadcast (stride 0) axes, as NumPy's iterator orders them for a reduction."""
+    from numpy.lib.stride_tricks import as_strided
+    ndim = int(rng.integers(1, 5))
+    shape = [int(rng.integers(1, 9)) for _ in range(ndim)]
+    shape[int(rng.integers(0, ndim))] = int(rng.integers(1, 400))
+    base = (rng.standard_normal(int(np.prod(shape)) * 4) * np.exp(rng.uniform(-8, 8))).astype(dtype)
+    a = base[: int(np.prod(shape))].reshape(shape)
+    if rng.random() < 0.4:
+        a = a.transpose(rng.permutation(ndim))
+    if rng.random() < 0.3:
+        a = np.flip(a, int(rng.integers(0, ndim)))
+    if rng.random() < 0.3:
+        k = int(rng.integers(0, ndim))
+        a = a[(slice(None),) * k + (slice(None, None, 2),)]
+    if rng.random() < 0.4:
+        k = int(rng.integers(0, ndim))
+        strides = list(a.strides)
+        shape = list(a.shape)
+        strides[k], shape[k] = 0, int(rng.integers(2, 300))
+        a = as_strided(a, shape, strides, writeable=False)
+    return a
+
+
+def test_axis_sums_of_any_layout_are_numpys_bits():
+    # NumPy sums a lane pairwise when its iterator makes the summed axis the innermost loop
+    # (axes sorted by stride, zero strides not deciding, length-1 axes ignored), else adds
+    # whole rows in order; f2 rounds to float16 after each row. ndview follows both orders.
+    rng = np.random.default_rng(3120)
+    checked = 0
+    for _ in range(600):
+        dtype = rng.choice(["<f8", "<f4", "<f2"])
+        a = _random_strided(rng, dtype)
+        axis = int(rng.integers(-a.ndim, a.ndim))
+        got = np.asarray(ndview.sum(a, axis=axis))
+        with np.errstate(over="ignore"):  # float16 sums may overflow to inf, in both
+            want = np.sum(a, axis=axis)
+        assert got.dtype == want.dtype
+        assert np.array_equal(got, want, equal_nan=True) and (
+            got.tobytes() == want.tobytes() or np.isnan(want).any()
+        ), (a.shape, a.strides, axis, dtype)
+        checked += 1
+    assert checked == 600
+
+
 def test_contains_constructor_and_records_as_numpy():
     a = np.arange(6).reshape(2, 3)
     v = ndview.View(object=a)  # memoryview's keyword
     for x in (3, 7, 3.0, -1):
         assert (x in v) == (x in a), x
     assert (98 in ndview.view(b"abc")) == (98 in memoryview(b"abc"))
+    # Sub-array elements are axes to NumPy: their items are searched too.
+    sub = np.array([[1, 2], [3, 4]], dtype="<i4")
+    subview = ndview.view(sub.tobytes(), "(2)<i")
+    for x in (1, 4, 5):
+        assert (x in subview) == (x in sub), x
     # The search stops at the first match, building no list: 2^40 broadcast zeros.
     big = ndview.view(b"\x00").broadcast_to((1 << 40,))
     assert 0 in big

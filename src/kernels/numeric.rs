@@ -11,7 +11,8 @@ use num_traits::{NumCast, ToPrimitive};
 ///
 /// Sums and products accumulate in [`Numeric::Acc`], as NumPy does: integers in 64 bits
 /// (wrapping on overflow, as NumPy's integer arithmetic wraps), `bool` as a count, `f16` in
-/// `f32` (NumPy returns `f16`; ndview keeps the `f32`), `f32` and `f64` in themselves.
+/// `f32` (NumPy returns `f16`; ndview keeps the `f32`, rounded to `f16` after each row where
+/// NumPy adds rows), `f32` and `f64` in themselves.
 pub trait Numeric: Element + PartialOrd {
     /// The accumulator type of sums and products.
     type Acc: Element;
@@ -29,6 +30,21 @@ pub trait Numeric: Element + PartialOrd {
     fn is_nan(self) -> bool;
     /// The value as `f64` (for comparisons with a tolerance).
     fn to_f64(self) -> f64;
+    /// One addition of a sum along an axis whose rows are added in order (see
+    /// [`View::sum_axis`](crate::View::sum_axis)), rounded as NumPy rounds it there: to `f16`
+    /// for `f16` (NumPy's `f16` sums keep `f16` between rows; its pairwise lane sums
+    /// accumulate in `f32`), [`Numeric::acc_add`] for the others.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn row_add(a: Self::Acc, b: Self::Acc) -> Self::Acc {
+        Self::acc_add(a, b)
+    }
+    /// [`Numeric::row_add`] for products.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn row_mul(a: Self::Acc, b: Self::Acc) -> Self::Acc {
+        Self::acc_mul(a, b)
+    }
     /// The elements themselves as accumulators, when `Acc` is `Self` (f32, f64).
     fn as_acc_slice(xs: &[Self]) -> Option<&[Self::Acc]> {
         let _ = xs;
@@ -89,7 +105,7 @@ impl Numeric for bool {
 }
 
 macro_rules! float_numeric {
-    ($($t:ty => $acc:ty, $to:expr, $f64:expr, $slice:expr);*) => {$(
+    ($($t:ty => $acc:ty, $to:expr, $f64:expr, $slice:expr, $round:expr);*) => {$(
         impl Numeric for $t {
             type Acc = $acc;
             #[inline(always)]
@@ -106,14 +122,19 @@ macro_rules! float_numeric {
             fn to_f64(self) -> f64 { $f64(self) }
             #[inline(always)]
             fn as_acc_slice(xs: &[$t]) -> Option<&[$acc]> { $slice(xs) }
+            #[inline(always)]
+            fn row_add(a: $acc, b: $acc) -> $acc { $round(a + b) }
+            #[inline(always)]
+            fn row_mul(a: $acc, b: $acc) -> $acc { $round(a * b) }
         }
     )*};
 }
 
 float_numeric!(
-    f16 => f32, |x: f16| x.to_f32(), |x: f16| x.to_f64(), |_: &[f16]| None;
-    f32 => f32, |x: f32| x, |x: f32| x as f64, Some;
-    f64 => f64, |x: f64| x, |x: f64| x, Some
+    f16 => f32, |x: f16| x.to_f32(), |x: f16| x.to_f64(), |_: &[f16]| None,
+        |x: f32| f16::from_f32(x).to_f32();
+    f32 => f32, |x: f32| x, |x: f32| x as f64, Some, |x: f32| x;
+    f64 => f64, |x: f64| x, |x: f64| x, Some, |x: f64| x
 );
 
 /// How [`View::astype`](crate::View::astype) treats values the target type cannot hold.

@@ -247,13 +247,15 @@ impl<'a> View<'a> {
     /// assert_eq!(v.sum_axis::<i16>(-1).unwrap().as_slice::<i64>().unwrap(), &[3, 12]);
     /// ```
     ///
-    /// When the summed axis is the one that varies fastest in memory, each output element
-    /// sums its lane pairwise, as NumPy does along a contiguous axis (2^24 copies of `0.1f32`
-    /// sum to NumPy's 1677721.9, not to a drifted naive total). Along any other axis whole
-    /// rows are added into the output in index order, from zero, as NumPy's `add.reduce`
-    /// adds them: float sums are NumPy's bits both ways (tested against NumPy along axis 0
-    /// and 1 of up to 600 rows). Integer sums, exact in any order, are cut into blocks of
-    /// 128 rows that threads share.
+    /// When the summed axis is the one NumPy's iterator loops over innermost (the smallest
+    /// nonzero stride among the axes longer than 1, ties and broadcast axes keeping C
+    /// order), each output element sums its lane pairwise, as NumPy does (2^24 copies of
+    /// `0.1f32` sum to NumPy's 1677721.9, not to a drifted naive total). Along any other
+    /// axis whole rows are added into the output in index order, from zero, as NumPy's
+    /// `add.reduce` adds them (`f16` rounded after each row, as NumPy keeps `f16` there):
+    /// float sums are NumPy's bits both ways (tested against NumPy on C-contiguous,
+    /// transposed, flipped, stepped and broadcast views). Integer sums, exact in any order,
+    /// are cut into blocks of 128 rows that threads share.
     pub fn sum_axis<T: Numeric>(&self, axis: isize) -> Result<Array> {
         sum_along::<T>(self, axis, false)
     }
@@ -313,7 +315,7 @@ fn product_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Resul
         parallel,
         T::SCALAR.is_float(),
         Start::Value(T::acc_one()),
-        |a, x| T::acc_mul(a, x.to_acc()),
+        |a, x| T::row_mul(a, x.to_acc()),
         |a, b| T::acc_mul(a, b),
     )
 }
@@ -361,7 +363,7 @@ fn sum_along<T: Numeric>(v: &View<'_>, axis: isize, parallel: bool) -> Result<Ar
         parallel,
         T::SCALAR.is_float(),
         Start::Value(T::acc_zero()),
-        |a, x| T::acc_add(a, x.to_acc()),
+        |a, x| T::row_add(a, x.to_acc()),
         |a, b| T::acc_add(a, b),
     )
 }
@@ -451,13 +453,35 @@ pub(super) enum Start<T, A> {
 /// Miri, so that its small tests combine several blocks).
 const AXIS_BLOCK: usize = if cfg!(miri) { 4 } else { 128 };
 
-/// Whether axis `ax` varies fastest in memory among the axes that have more than one index
-/// (its lanes are the contiguous runs of a C-contiguous view).
+/// Whether axis `ax` is the innermost loop of NumPy's iterator over `v` for a reduction
+/// along it: then NumPy sums each lane pairwise, else it adds whole rows in index order.
+///
+/// NumPy orders the axes by an insertion sort that starts from C order, innermost first
+/// (`npyiter_find_best_axis_ordering`): an axis moves inside another only when both strides
+/// are nonzero and its own is the smaller in magnitude; a zero stride (a broadcast axis)
+/// never decides, so such comparisons keep looking further out. Only the input decides (the
+/// result is allocated after the order is chosen), and axes of length 1 do not count.
 pub(super) fn varies_fastest(v: &View<'_>, ax: usize) -> bool {
     let (shape, strides) = (v.shape(), v.strides());
-    (0..v.ndim())
-        .filter(|&k| k != ax && shape[k] > 1)
-        .all(|k| strides[ax].unsigned_abs() <= strides[k].unsigned_abs())
+    let mut order: smallvec::SmallVec<[usize; 8]> =
+        (0..v.ndim()).rev().filter(|&k| shape[k] > 1).collect();
+    for i0 in 1..order.len() {
+        let axis = order[i0];
+        let s0 = strides[axis].unsigned_abs();
+        let mut pos = i0;
+        for i1 in (0..i0).rev() {
+            let s1 = strides[order[i1]].unsigned_abs();
+            if s0 != 0 && s1 != 0 {
+                if s1 <= s0 {
+                    break;
+                }
+                pos = i1;
+            }
+        }
+        order.remove(i0);
+        order.insert(pos, axis);
+    }
+    order.first() == Some(&ax)
 }
 
 /// Reduces along one axis into a new array. With `ordered` (float sums and products, whose
@@ -617,8 +641,36 @@ fn copy_typed<T: Element, A: Element>(
 
 #[cfg(test)]
 mod tests {
-    use super::AXIS_BLOCK;
+    use super::{varies_fastest, AXIS_BLOCK};
     use crate::View;
+
+    /// Which axis NumPy's iterator loops over innermost in a reduction, so that it sums that
+    /// axis's lanes pairwise: checked against NumPy 2.4 (`np.sum` against both orders) on
+    /// broadcast, transposed and tied strides.
+    #[test]
+    fn the_inner_axis_is_numpys() {
+        let buf = [0u8; 8192];
+        let cases: &[(&[usize], &[isize], usize, bool)] = &[
+            (&[500], &[0], 0, true),
+            (&[500, 3], &[0, 4], 0, false),
+            (&[300, 40], &[4, 0], 0, false),
+            (&[3, 500, 4], &[0, 16, 4], 1, false),
+            (&[300, 3], &[0, 0], 0, false),
+            (&[4, 300], &[0, 4], 1, true),
+            (&[300, 4], &[16, 4], 0, false),
+            (&[300, 4], &[4, 1200], 0, true),
+            (&[3, 4], &[4, 4], 0, false),
+            (&[3, 1, 4], &[16, 4, 4], 2, true),
+        ];
+        for &(shape, strides, ax, inner) in cases {
+            let v = View::from_parts(&buf, "f", shape, strides, 0).unwrap();
+            assert_eq!(
+                varies_fastest(&v, ax),
+                inner,
+                "{shape:?} {strides:?} axis {ax}"
+            );
+        }
+    }
 
     /// The NaN-first minimum (`min`) or maximum of two values, as the kernels pick them.
     fn pick(min: bool) -> impl Fn(f32, f32) -> f32 {

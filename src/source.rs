@@ -4,6 +4,7 @@
 use crate::array::Array;
 use crate::element::Element;
 use crate::view::{View, ViewMut};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A producer of read-only views: `memoryview(obj)` for Rust containers.
@@ -51,6 +52,16 @@ pub trait AsViewMut: AsView {
 pub trait IntoView<'v> {
     /// The operand as a read-only view.
     fn into_view(self) -> View<'v>;
+
+    /// The operand as a view, borrowed where it already is one (a `&View` is not cloned:
+    /// the kernels' small calls would pay for the copy of its shape and strides).
+    #[doc(hidden)]
+    fn view_cow<'r>(self) -> Cow<'r, View<'v>>
+    where
+        Self: Sized + 'r,
+    {
+        Cow::Owned(self.into_view())
+    }
 }
 
 impl<'v> IntoView<'v> for View<'v> {
@@ -62,6 +73,13 @@ impl<'v> IntoView<'v> for View<'v> {
 impl<'v> IntoView<'v> for &View<'v> {
     fn into_view(self) -> View<'v> {
         self.clone()
+    }
+
+    fn view_cow<'r>(self) -> Cow<'r, View<'v>>
+    where
+        Self: 'r,
+    {
+        Cow::Borrowed(self)
     }
 }
 

@@ -85,14 +85,16 @@ impl<'a> View<'a> {
     /// assert!(!va.allclose(&vb, 0.0, 0.0).unwrap());
     /// ```
     pub fn allclose<'v>(&self, other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool> {
-        let other = &other.into_view();
+        let other = other.view_cow();
+        let other = &*other;
         allclose(self, other, rtol, atol, false)
     }
 
     /// [`View::allclose`] split across rayon's pool for large views (the same answer; it
     /// stops early once any pair is not close).
     pub fn par_allclose<'v>(&self, other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool> {
-        let other = &other.into_view();
+        let other = other.view_cow();
+        let other = &*other;
         allclose(self, other, rtol, atol, true)
     }
 }

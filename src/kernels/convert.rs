@@ -100,7 +100,8 @@ impl ViewMut<'_> {
         src: impl IntoView<'v>,
         mode: Conversion,
     ) -> Result<()> {
-        let src = &src.into_view();
+        let src = src.view_cow();
+        let src = &*src;
         self.astype_into_impl::<U>(src, mode, false)
     }
 
@@ -110,7 +111,8 @@ impl ViewMut<'_> {
         src: impl IntoView<'v>,
         mode: Conversion,
     ) -> Result<()> {
-        let src = &src.into_view();
+        let src = src.view_cow();
+        let src = &*src;
         self.astype_into_impl::<U>(src, mode, true)
     }
 

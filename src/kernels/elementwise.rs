@@ -126,7 +126,8 @@ impl<'a> View<'a> {
         other: impl IntoView<'v>,
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<Array> {
-        let other = &other.into_view();
+        let other = other.view_cow();
+        let other = &*other;
         let shape = crate::layout::broadcast_shapes(&[self.shape(), other.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         elementwise!(
@@ -146,7 +147,8 @@ impl<'a> View<'a> {
         other: impl IntoView<'v>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<Array> {
-        let other = &other.into_view();
+        let other = other.view_cow();
+        let other = &*other;
         self.zip_map_if(other, f, true)
     }
 
@@ -157,8 +159,10 @@ impl<'a> View<'a> {
         c: impl IntoView<'v>,
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<Array> {
-        let b = &b.into_view();
-        let c = &c.into_view();
+        let b = b.view_cow();
+        let b = &*b;
+        let c = c.view_cow();
+        let c = &*c;
         let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
@@ -184,8 +188,10 @@ impl<'a> View<'a> {
         c: impl IntoView<'v>,
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<Array> {
-        let b = &b.into_view();
-        let c = &c.into_view();
+        let b = b.view_cow();
+        let b = &*b;
+        let c = c.view_cow();
+        let c = &*c;
         let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
@@ -274,7 +280,8 @@ impl<'a> ViewMut<'a> {
         src: impl IntoView<'v>,
         mut f: impl FnMut(T) -> U,
     ) -> Result<()> {
-        let src = &src.into_view();
+        let src = src.view_cow();
+        let src = &*src;
         elementwise!(seq, self, U, [(src.raw, T)], run_1, f)
     }
 
@@ -284,7 +291,8 @@ impl<'a> ViewMut<'a> {
         src: impl IntoView<'v>,
         f: impl Fn(T) -> U + Sync,
     ) -> Result<()> {
-        let src = &src.into_view();
+        let src = src.view_cow();
+        let src = &*src;
         self.map_into_if(src, f, true)
     }
 
@@ -306,8 +314,10 @@ impl<'a> ViewMut<'a> {
         b: impl IntoView<'v>,
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<()> {
-        let a = &a.into_view();
-        let b = &b.into_view();
+        let a = a.view_cow();
+        let a = &*a;
+        let b = b.view_cow();
+        let b = &*b;
         elementwise!(seq, self, U, [(a.raw, A), (b.raw, B)], run_2, f)
     }
 
@@ -318,8 +328,10 @@ impl<'a> ViewMut<'a> {
         b: impl IntoView<'v>,
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<()> {
-        let a = &a.into_view();
-        let b = &b.into_view();
+        let a = a.view_cow();
+        let a = &*a;
+        let b = b.view_cow();
+        let b = &*b;
         self.zip_map_into_if(a, b, f, true)
     }
 
@@ -331,9 +343,12 @@ impl<'a> ViewMut<'a> {
         c: impl IntoView<'v>,
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<()> {
-        let a = &a.into_view();
-        let b = &b.into_view();
-        let c = &c.into_view();
+        let a = a.view_cow();
+        let a = &*a;
+        let b = b.view_cow();
+        let b = &*b;
+        let c = c.view_cow();
+        let c = &*c;
         elementwise!(seq, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 
@@ -345,9 +360,12 @@ impl<'a> ViewMut<'a> {
         c: impl IntoView<'v>,
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<()> {
-        let a = &a.into_view();
-        let b = &b.into_view();
-        let c = &c.into_view();
+        let a = a.view_cow();
+        let a = &*a;
+        let b = b.view_cow();
+        let b = &*b;
+        let c = c.view_cow();
+        let c = &*c;
         elementwise!(par, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 

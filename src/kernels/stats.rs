@@ -668,7 +668,11 @@ impl<'a> View<'a> {
         var_whole::<T>(self, ddof, true)
     }
 
-    /// Variances along `axis` into a new [`Array`] of [`Stats::Mean`].
+    /// Variances along `axis` into a new [`Array`] of [`Stats::Mean`], in NumPy's order:
+    /// each lane in two pairwise passes along the axis that varies fastest in memory; along
+    /// any other axis, as NumPy does, through a temporary of the squared deviations as large
+    /// as the view (of the sum type: 8 bytes per element for integers), so a huge broadcast
+    /// view can give [`Error::Alloc`] there.
     pub fn var_axis<T: Stats>(&self, axis: isize, ddof: usize) -> Result<Array> {
         var_along::<T>(self, axis, ddof, false, false)
     }
@@ -933,7 +937,7 @@ pub fn where_<'v, T: Element>(
     x: impl IntoView<'v>,
     y: impl IntoView<'v>,
 ) -> Result<Array> {
-    select::<T>(&cond.into_view(), &x.into_view(), &y.into_view(), false)
+    select::<T>(&cond.view_cow(), &x.view_cow(), &y.view_cow(), false)
 }
 
 /// [`where_`] split across rayon's pool.
@@ -942,5 +946,5 @@ pub fn par_where<'v, T: Element>(
     x: impl IntoView<'v>,
     y: impl IntoView<'v>,
 ) -> Result<Array> {
-    select::<T>(&cond.into_view(), &x.into_view(), &y.into_view(), true)
+    select::<T>(&cond.view_cow(), &x.view_cow(), &y.view_cow(), true)
 }

@@ -545,6 +545,23 @@ fn errors_carry_what_was_given() {
             other => panic!("{other:?}"),
         }
     }
+    // NumPy's transpose checks the number of axes before the axes themselves.
+    let cube = ndview::View::from_bytes(&[0u8; 8])
+        .reshape(&[2, 2, 2])
+        .unwrap();
+    assert!(matches!(
+        cube.permute(&[0, 5]),
+        Err(ndview::Error::Shape(_))
+    ));
+    assert!(matches!(
+        cube.permute(&[0, 5, 1]),
+        Err(ndview::Error::Axis { axis: 5, ndim: 3 })
+    ));
+    assert_eq!(cube.permute(&[-1, 0, 1]).unwrap().strides(), &[1, 4, 2]);
+    assert!(matches!(
+        cube.permute(&[2, -1, 0]),
+        Err(ndview::Error::Shape(_))
+    ));
     let zero_d = v.slice_str("0").unwrap();
     let e = zero_d.sum_axis::<u8>(1).unwrap_err();
     assert!(

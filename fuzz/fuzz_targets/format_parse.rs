@@ -23,7 +23,10 @@ fuzz_target!(|data: &[u8]| {
             Err(ndview::Error::Alloc { .. }) => return,
             // Long doubles and UCS characters (`g`, `u`, `w`) have no values, only bytes.
             Err(ndview::Error::Undecodable { .. }) => {
-                assert!(f.opaque_code().is_some(), "only opaque formats are undecodable");
+                assert!(
+                    f.opaque_code().is_some(),
+                    "only opaque formats are undecodable"
+                );
                 return;
             }
             Err(e) => panic!("unpack takes exactly itemsize bytes: {e}"),

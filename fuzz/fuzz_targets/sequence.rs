@@ -82,7 +82,11 @@ fn items(v: &[Item]) -> Vec<SliceItem> {
 fn check(w: &View<'_>, m: &Model, buf: &[u8], what: &dyn std::fmt::Debug) {
     assert_eq!(w.shape(), &m.shape[..], "{what:?}");
     if !w.is_empty() {
-        assert_eq!(w.tobytes(Order::C).unwrap(), m.gather(buf, w.itemsize()), "{what:?}");
+        assert_eq!(
+            w.tobytes(Order::C).unwrap(),
+            m.gather(buf, w.itemsize()),
+            "{what:?}"
+        );
     }
 }
 
@@ -107,9 +111,15 @@ fuzz_target!(|case: Case| {
                 let it = items(it);
                 (v.slice(&it), m.slice(&it))
             }
-            Op::Permute(p) => {
-                let p: Vec<usize> = p.iter().map(|&x| usize::from(x % 6)).collect();
-                let axes: Vec<isize> = p.iter().map(|&x| x as isize).collect();
+            Op::Permute(raw) => {
+                let p: Vec<usize> = raw.iter().map(|&x| usize::from(x % 6)).collect();
+                // A high bit names an in-range axis from the end, as NumPy allows.
+                let n = p.len();
+                let axes: Vec<isize> = p
+                    .iter()
+                    .zip(raw.iter())
+                    .map(|(&a, &x)| a as isize - if x >= 128 && a < n { n as isize } else { 0 })
+                    .collect();
                 (v.permute(&axes), m.permute(&p))
             }
             Op::Flip(a) => (v.flip((*a).into()), m.flip((*a).into())),
@@ -126,7 +136,8 @@ fuzz_target!(|case: Case| {
                 (got, want)
             }
             Op::InsertAxis(k) => {
-                let got = v.insert_axis(isize::from(*k));
+                // The byte as a signed axis: negative ones count from the end of the result.
+                let got = v.insert_axis(isize::from(*k as i8));
                 let want = got
                     .as_ref()
                     .ok()

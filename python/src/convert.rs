@@ -1,6 +1,7 @@
 //! Values between Rust ([`ndview::Value`]) and Python objects, as `struct` and `memoryview`
 //! convert them.
 
+use crate::errors::IntoPy as _;
 use ndview::{Complex64, Format, Scalar, Value, ViewMut};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -102,6 +103,10 @@ pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
 /// (`f` rounds to infinity past its range, as a C cast does; `e` and `d` raise `ValueError`),
 /// `?` by truth value, `c` from `bytes` of length 1. Other formats take [`from_py`].
 pub fn element_value(obj: &Bound<'_, PyAny>, format: &Format) -> PyResult<Value> {
+    if let Some(code) = format.opaque_code() {
+        // memoryview refuses the format before it looks at the value.
+        return Err(ndview::Error::Undecodable { code }).py();
+    }
     let text = format.as_str();
     let type_err = || PyTypeError::new_err(format!("memoryview: invalid type for format '{text}'"));
     let value_err =

@@ -171,13 +171,39 @@ impl PyView {
     fn __contains__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<bool> {
         let s = self.snapshot()?;
         let v = s.view()?;
+        let text = v.format().as_str();
+        let one_char = text.strip_prefix('@').unwrap_or(text).len() == 1;
+        if let (Some(code), false) = (v.format().opaque_code(), one_char) {
+            // memoryview refuses these formats before it looks at any element, unless they
+            // are one native character (as `tolist` does).
+            return Err(ndview::Error::Undecodable { code }).py();
+        }
+        /// Whether `value` or, for a sub-array element (a list), any of its items equals `x`:
+        /// NumPy makes sub-arrays axes of the array.
+        fn any_equal(
+            py: Python<'_>,
+            value: &ndview::Value,
+            x: &Bound<'_, PyAny>,
+        ) -> PyResult<bool> {
+            match value {
+                ndview::Value::List(items) => {
+                    for item in items {
+                        if any_equal(py, item, x)? {
+                            return Ok(true);
+                        }
+                    }
+                    Ok(false)
+                }
+                other => convert::to_py(py, other)?.bind(py).eq(x),
+            }
+        }
         // One element at a time, stopping at the first match: no list of every element (a
         // broadcast view may have 2^40), and Ctrl-C interrupts a long search.
         for (k, value) in v.flat().enumerate() {
             if k % (1 << 20) == (1 << 20) - 1 {
                 py.check_signals()?;
             }
-            if convert::to_py(py, &value.py()?)?.bind(py).eq(x)? {
+            if any_equal(py, &value.py()?, x)? {
                 return Ok(true);
             }
         }

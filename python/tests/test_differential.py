@@ -261,6 +261,14 @@ def test_opaque_formats_match_memoryview(obj):
     for op in ops:
         ref, got = outcome(lambda: op(m)), outcome(lambda: op(v))
         assert isinstance(ref, type) and isinstance(got, type) and issubclass(got, ref), (ref, got)
+    # The format is refused before the value is looked at, and before the elements are.
+    ref, got = outcome(lambda: m.__setitem__(first, "s")), outcome(lambda: v.__setitem__(first, "s"))
+    assert ref is got is NotImplementedError, (ref, got)
+    if m.ndim == 1:  # memoryview slices 1-D views only
+        # Empty: refused when the format is not one native character, else [] and False.
+        for op in (lambda x: x[:0].tolist(), lambda x: 1 in x[:0]):
+            ref, got = outcome(lambda: op(m)), outcome(lambda: op(v))
+            assert ref == got or ref is got is NotImplementedError, (ref, got)
     # Never equal, even to themselves (struct cannot unpack them).
     assert (v == v) is (m == m) is False
     assert (v == m) is False

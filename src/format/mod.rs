@@ -203,8 +203,8 @@ impl Format {
 
     /// The code whose values this format cannot decode or encode, if it has one: `g`, `Zg`
     /// (C's `long double`), `u`, `w` (UCS characters), as memoryview cannot. Their bytes are
-    /// still viewed, sliced, copied and compared byte for byte; values give
-    /// [`Error::Undecodable`].
+    /// still viewed, sliced, copied and written out; values give [`Error::Undecodable`], and
+    /// views of such formats are never `==` (memoryview's rule).
     ///
     /// ```
     /// let f = ndview::Format::parse("2w").unwrap(); // NumPy's <U2
@@ -278,8 +278,6 @@ impl Format {
     }
 }
 
-/// The one numeric value at offset 0 that `items` hold, looking through single-member structs
-/// when `through` is set.
 /// The first code among `items` (depth first) whose values ndview does not decode.
 fn first_opaque(items: &[Item]) -> Option<Code> {
     items.iter().find_map(|i| {
@@ -291,6 +289,8 @@ fn first_opaque(items: &[Item]) -> Option<Code> {
     })
 }
 
+/// The one numeric value at offset 0 that `items` hold, looking through single-member structs
+/// when `through` is set.
 fn single_scalar(items: &[Item], through: bool) -> Option<(Scalar, ByteOrder)> {
     // Typed access (`through`) ignores items without bytes; decoding (`!through`) must not
     // drop an item that still unpacks to a value, such as the empty list of `(0)B`.

@@ -120,24 +120,37 @@ macro_rules! code_table {
 pub(crate) use code_table;
 
 /// C's `long double`, for its native size and alignment in the code table (never read as a
-/// value): 80-bit extended precision stored in 16 bytes on x86-64 outside Windows, IEEE quad
-/// on 64-bit Arm Linux, 12 bytes on 32-bit x86 Linux, and `double` elsewhere (MSVC, Apple
-/// Arm), as the C compilers there lay it out.
+/// value), as the C compilers lay it out: 16 bytes aligned to 16 on x86-64 (x87 extended
+/// precision; MinGW too, not MSVC), 64-bit Arm outside Apple and Windows, RISC-V 64,
+/// LoongArch 64 and 64-bit POWER (IEEE quad or double-double); 16 bytes aligned to 8 on
+/// s390x; 12 bytes aligned to 4 on 32-bit x86 outside Windows; a `double` elsewhere (MSVC,
+/// Apple Arm, 32-bit Arm).
 #[cfg(any(
-    all(target_arch = "x86_64", not(windows)),
-    all(target_arch = "aarch64", target_os = "linux")
+    all(target_arch = "x86_64", not(target_env = "msvc")),
+    all(target_arch = "aarch64", not(target_vendor = "apple"), not(windows)),
+    target_arch = "riscv64",
+    target_arch = "loongarch64",
+    target_arch = "powerpc64"
 ))]
 #[repr(C, align(16))]
 pub(crate) struct CLongDouble([u8; 16]);
 /// See the other `CLongDouble`.
-#[cfg(all(target_arch = "x86", target_os = "linux"))]
+#[cfg(target_arch = "s390x")]
+#[repr(C, align(8))]
+pub(crate) struct CLongDouble([u8; 16]);
+/// See the other `CLongDouble`.
+#[cfg(all(target_arch = "x86", not(windows)))]
 #[repr(C, align(4))]
 pub(crate) struct CLongDouble([u8; 12]);
 /// See the other `CLongDouble`.
 #[cfg(not(any(
-    all(target_arch = "x86_64", not(windows)),
-    all(target_arch = "aarch64", target_os = "linux"),
-    all(target_arch = "x86", target_os = "linux")
+    all(target_arch = "x86_64", not(target_env = "msvc")),
+    all(target_arch = "aarch64", not(target_vendor = "apple"), not(windows)),
+    target_arch = "riscv64",
+    target_arch = "loongarch64",
+    target_arch = "powerpc64",
+    target_arch = "s390x",
+    all(target_arch = "x86", not(windows))
 )))]
 pub(crate) type CLongDouble = f64;
 

@@ -12,11 +12,22 @@ pub(crate) fn axis_index(axis: isize, ndim: usize) -> Result<usize> {
     Ok(if axis < 0 { axis + n } else { axis } as usize)
 }
 
+/// NumPy's error for a permutation of the wrong length.
+fn wrong_axis_count(given: usize, ndim: usize) -> Error {
+    Error::Shape(format!(
+        "axes don't match array: {given} axes given for {ndim} dimensions"
+    ))
+}
+
 impl Layout {
     /// Reorders the axes: axis `k` of the result is axis `perm[k]` of `self` (negative
     /// entries count from the end, as NumPy's `transpose` takes them).
     pub fn permute(&self, perm: &[isize]) -> Result<Layout> {
         let ndim = self.ndim();
+        if perm.len() != ndim {
+            // NumPy checks the count before the axes.
+            return Err(wrong_axis_count(perm.len(), ndim));
+        }
         let order = perm
             .iter()
             .map(|&axis| axis_index(axis, ndim))
@@ -29,10 +40,7 @@ impl Layout {
     pub fn permute_axes(&self, perm: &[usize]) -> Result<Layout> {
         let ndim = self.ndim();
         if perm.len() != ndim {
-            return Err(Error::Shape(format!(
-                "axes don't match array: {} axes given for {ndim} dimensions",
-                perm.len()
-            )));
+            return Err(wrong_axis_count(perm.len(), ndim));
         }
         let mut seen = [false; crate::MAX_NDIM];
         for &p in perm {

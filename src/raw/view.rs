@@ -4,7 +4,9 @@
 //!
 //! Callers name elements, never offsets: every byte range handed out is this view's own
 //! elements, derived here from the validated layout, so none can reach the other part of a
-//! [`ViewMut::split_at`]. The buffer bounds are checked once more on each access.
+//! [`ViewMut::split_at`]. The buffer bounds are checked once more on each access. The one
+//! other user of the shared-slice accessor is `raw/fixed.rs`, whose fixed-rank copy of a
+//! `View<'a>`'s layout checks each index against the shape before it forms the offset.
 
 use super::RawBytes;
 use crate::error::{Error, Result};

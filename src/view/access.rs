@@ -21,6 +21,14 @@ impl RawView {
     }
 
     fn tolist(&self) -> Result<Value> {
+        let text = self.format.as_str();
+        let one_char = text.strip_prefix('@').unwrap_or(text).len() == 1;
+        if let (Some(code), false) = (self.format.opaque_code(), one_char) {
+            // memoryview refuses a format that is not one native character before it looks
+            // at the elements (`2w`, `Zg`); a single `g`, `u` or `w` fails on its first
+            // element, so an empty view of one is `[]`.
+            return Err(Error::Undecodable { code });
+        }
         if self.layout.ndim() == 0 {
             return self.get(&[]);
         }
@@ -252,13 +260,15 @@ impl<'a> ViewMut<'a> {
     /// assert_eq!(dst, [4, 3, 2, 1]);
     /// ```
     pub fn copy_from<'v>(&mut self, src: impl IntoView<'v>) -> Result<()> {
-        let src = &src.into_view();
+        let src = src.view_cow();
+        let src = &*src;
         self.copy_from_with(src, false)
     }
 
     /// [`ViewMut::copy_from`] split across rayon's pool for large views.
     pub fn par_copy_from<'v>(&mut self, src: impl IntoView<'v>) -> Result<()> {
-        let src = &src.into_view();
+        let src = src.view_cow();
+        let src = &*src;
         self.copy_from_with(src, true)
     }
 

@@ -171,13 +171,8 @@ impl PyView {
     fn __contains__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<bool> {
         let s = self.snapshot()?;
         let v = s.view()?;
-        let text = v.format().as_str();
-        let one_char = text.strip_prefix('@').unwrap_or(text).len() == 1;
-        if let (Some(code), false) = (v.format().opaque_code(), one_char) {
-            // memoryview refuses these formats before it looks at any element, unless they
-            // are one native character (as `tolist` does).
-            return Err(ndview::Error::Undecodable { code }).py();
-        }
+        // memoryview refuses some opaque formats before it looks at any element.
+        v.format().check_listable().py()?;
         /// Whether `value` or, for a sub-array element (a list), any of its items equals `x`:
         /// NumPy makes sub-arrays axes of the array.
         fn any_equal(

@@ -224,9 +224,8 @@ impl<const N: usize> Walk<N> {
         let n = self.count();
         if n <= PAIRWISE_BLOCK {
             // One leaf (or none): no list of leaves, no schedule.
-            let mut out = Vec::new();
+            let mut out = crate::error::try_vec(usize::from(n > 0), "reduction blocks")?;
             if n > 0 {
-                out = crate::error::try_vec(1, "reduction blocks")?;
                 out.push(block(Part {
                     walk: self,
                     range: 0..n,

@@ -195,6 +195,25 @@ impl Format {
 }
 
 impl Format {
+    /// [`Error::Undecodable`] where memoryview refuses a format before it looks at any
+    /// element (`tolist`, `in`): an opaque code ([`Format::opaque_code`]) in a format that is
+    /// not one native character (`2w`, `Zg`). A single `g`, `u` or `w` fails only on an
+    /// element, so an empty view of one still lists as `[]`.
+    ///
+    /// ```
+    /// use ndview::Format;
+    /// assert!(Format::parse("2w").unwrap().check_listable().is_err());
+    /// assert!(Format::parse("w").unwrap().check_listable().is_ok());
+    /// ```
+    pub fn check_listable(&self) -> Result<()> {
+        let text = self.as_str();
+        let one_char = text.strip_prefix('@').unwrap_or(text).len() == 1;
+        match self.opaque_code() {
+            Some(code) if !one_char => Err(Error::Undecodable { code }),
+            _ => Ok(()),
+        }
+    }
+
     /// [`Error::Undecodable`] for a format with an opaque code, checked before any other
     /// rule, as memoryview refuses such formats before it looks at values.
     fn decodable(&self) -> Result<()> {

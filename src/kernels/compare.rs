@@ -86,16 +86,14 @@ impl<'a> View<'a> {
     /// ```
     pub fn allclose<'v>(&self, other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool> {
         let other = other.view_cow();
-        let other = &*other;
-        allclose(self, other, rtol, atol, false)
+        allclose(self, &other, rtol, atol, false)
     }
 
     /// [`View::allclose`] split across rayon's pool for large views (the same answer; it
     /// stops early once any pair is not close).
     pub fn par_allclose<'v>(&self, other: impl IntoView<'v>, rtol: f64, atol: f64) -> Result<bool> {
         let other = other.view_cow();
-        let other = &*other;
-        allclose(self, other, rtol, atol, true)
+        allclose(self, &other, rtol, atol, true)
     }
 }
 

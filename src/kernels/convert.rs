@@ -101,8 +101,7 @@ impl ViewMut<'_> {
         mode: Conversion,
     ) -> Result<()> {
         let src = src.view_cow();
-        let src = &*src;
-        self.astype_into_impl::<U>(src, mode, false)
+        self.astype_into_impl::<U>(&src, mode, false)
     }
 
     /// [`ViewMut::astype_into`], split across rayon's pool for large views.
@@ -112,8 +111,7 @@ impl ViewMut<'_> {
         mode: Conversion,
     ) -> Result<()> {
         let src = src.view_cow();
-        let src = &*src;
-        self.astype_into_impl::<U>(src, mode, true)
+        self.astype_into_impl::<U>(&src, mode, true)
     }
 
     fn astype_into_impl<U: CastFromAll>(

@@ -127,7 +127,6 @@ impl<'a> View<'a> {
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<Array> {
         let other = other.view_cow();
-        let other = &*other;
         let shape = crate::layout::broadcast_shapes(&[self.shape(), other.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         elementwise!(
@@ -148,8 +147,7 @@ impl<'a> View<'a> {
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<Array> {
         let other = other.view_cow();
-        let other = &*other;
-        self.zip_map_if(other, f, true)
+        self.zip_map_if(&other, f, true)
     }
 
     /// `f` applied to triples of elements of three broadcast views, into a new [`Array`].
@@ -160,9 +158,7 @@ impl<'a> View<'a> {
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<Array> {
         let b = b.view_cow();
-        let b = &*b;
         let c = c.view_cow();
-        let c = &*c;
         let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
@@ -189,9 +185,7 @@ impl<'a> View<'a> {
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<Array> {
         let b = b.view_cow();
-        let b = &*b;
         let c = c.view_cow();
-        let c = &*c;
         let shape = crate::layout::broadcast_shapes(&[self.shape(), b.shape(), c.shape()])?;
         let (mut out, _) = fresh::<U>(&shape)?;
         let ins = [
@@ -281,7 +275,6 @@ impl<'a> ViewMut<'a> {
         mut f: impl FnMut(T) -> U,
     ) -> Result<()> {
         let src = src.view_cow();
-        let src = &*src;
         elementwise!(seq, self, U, [(src.raw, T)], run_1, f)
     }
 
@@ -292,8 +285,7 @@ impl<'a> ViewMut<'a> {
         f: impl Fn(T) -> U + Sync,
     ) -> Result<()> {
         let src = src.view_cow();
-        let src = &*src;
-        self.map_into_if(src, f, true)
+        self.map_into_if(&src, f, true)
     }
 
     /// `self[i] = f(a[i], b[i])`, broadcasting the inputs to this view's shape.
@@ -315,9 +307,7 @@ impl<'a> ViewMut<'a> {
         mut f: impl FnMut(A, B) -> U,
     ) -> Result<()> {
         let a = a.view_cow();
-        let a = &*a;
         let b = b.view_cow();
-        let b = &*b;
         elementwise!(seq, self, U, [(a.raw, A), (b.raw, B)], run_2, f)
     }
 
@@ -329,10 +319,8 @@ impl<'a> ViewMut<'a> {
         f: impl Fn(A, B) -> U + Sync,
     ) -> Result<()> {
         let a = a.view_cow();
-        let a = &*a;
         let b = b.view_cow();
-        let b = &*b;
-        self.zip_map_into_if(a, b, f, true)
+        self.zip_map_into_if(&a, &b, f, true)
     }
 
     /// `self[i] = f(a[i], b[i], c[i])`, broadcasting the inputs to this view's shape.
@@ -344,11 +332,8 @@ impl<'a> ViewMut<'a> {
         mut f: impl FnMut(A, B, C) -> U,
     ) -> Result<()> {
         let a = a.view_cow();
-        let a = &*a;
         let b = b.view_cow();
-        let b = &*b;
         let c = c.view_cow();
-        let c = &*c;
         elementwise!(seq, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 
@@ -361,11 +346,8 @@ impl<'a> ViewMut<'a> {
         f: impl Fn(A, B, C) -> U + Sync,
     ) -> Result<()> {
         let a = a.view_cow();
-        let a = &*a;
         let b = b.view_cow();
-        let b = &*b;
         let c = c.view_cow();
-        let c = &*c;
         elementwise!(par, self, U, [(a.raw, A), (b.raw, B), (c.raw, C)], run_3, f)
     }
 

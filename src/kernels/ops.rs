@@ -201,38 +201,30 @@ macro_rules! ops {
         #[doc = concat!("`a ", $doc, " b` element by element, broadcasting, into a new array.")]
         pub fn $name<'v>(a: impl IntoView<'v>, b: impl IntoView<'v>) -> Result<Array> {
             let a = a.view_cow();
-            let a = &*a;
             let b = b.view_cow();
-            let b = &*b;
-            binary(a, b, Op::$op, false)
+            binary(&a, &b, Op::$op, false)
         }
         #[doc = concat!("[`", stringify!($name), "`] split across rayon's pool.")]
         pub fn $par_name<'v>(a: impl IntoView<'v>, b: impl IntoView<'v>) -> Result<Array> {
             let a = a.view_cow();
-            let a = &*a;
             let b = b.view_cow();
-            let b = &*b;
-            binary(a, b, Op::$op, true)
+            binary(&a, &b, Op::$op, true)
         }
         #[doc = concat!("`a ", $doc, " x` for every element; `x` must convert exactly to the view's type.")]
         pub fn $sname<'v>(a: impl IntoView<'v>, x: f64) -> Result<Array> {
             let a = a.view_cow();
-            let a = &*a;
-            scalar(a, x, Op::$op, false)
+            scalar(&a, x, Op::$op, false)
         }
         #[doc = concat!("[`", stringify!($sname), "`] split across rayon's pool.")]
         pub fn $par_sname<'v>(a: impl IntoView<'v>, x: f64) -> Result<Array> {
             let a = a.view_cow();
-            let a = &*a;
-            scalar(a, x, Op::$op, true)
+            scalar(&a, x, Op::$op, true)
         }
         #[doc = concat!("`out = a ", $doc, " b` into an existing view (NumPy's `out=`), broadcasting `a` and `b` to `out`'s shape; `out` holds the result type (the operands' type, `f64` for integer division), in parallel where large.")]
         pub fn $into<'v>(out: &mut ViewMut<'_>, a: impl IntoView<'v>, b: impl IntoView<'v>) -> Result<()> {
             let a = a.view_cow();
-            let a = &*a;
             let b = b.view_cow();
-            let b = &*b;
-            binary_into(out, a, b, Op::$op)
+            binary_into(out, &a, &b, Op::$op)
         }
     )*};
 }

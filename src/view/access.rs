@@ -21,14 +21,7 @@ impl RawView {
     }
 
     fn tolist(&self) -> Result<Value> {
-        let text = self.format.as_str();
-        let one_char = text.strip_prefix('@').unwrap_or(text).len() == 1;
-        if let (Some(code), false) = (self.format.opaque_code(), one_char) {
-            // memoryview refuses a format that is not one native character before it looks
-            // at the elements (`2w`, `Zg`); a single `g`, `u` or `w` fails on its first
-            // element, so an empty view of one is `[]`.
-            return Err(Error::Undecodable { code });
-        }
+        self.format.check_listable()?;
         if self.layout.ndim() == 0 {
             return self.get(&[]);
         }
@@ -261,15 +254,13 @@ impl<'a> ViewMut<'a> {
     /// ```
     pub fn copy_from<'v>(&mut self, src: impl IntoView<'v>) -> Result<()> {
         let src = src.view_cow();
-        let src = &*src;
-        self.copy_from_with(src, false)
+        self.copy_from_with(&src, false)
     }
 
     /// [`ViewMut::copy_from`] split across rayon's pool for large views.
     pub fn par_copy_from<'v>(&mut self, src: impl IntoView<'v>) -> Result<()> {
         let src = src.view_cow();
-        let src = &*src;
-        self.copy_from_with(src, true)
+        self.copy_from_with(&src, true)
     }
 
     fn copy_from_with(&mut self, src: &View<'_>, parallel: bool) -> Result<()> {
